@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds AgentMesh and runs every test project; ends with "tests: N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (dotnet on PATH)" >&2
+  exit 2
+fi
+
+if ! dotnet build AgentMesh.slnx -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "test.sh: build failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+results=$(mktemp -d)
+for proj in tests/*.Tests/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  dll="$(dirname "$proj")/bin/Release/net10.0/$name.dll"
+  log="$results/$name.log"
+  echo "== $name"
+  dotnet "$dll" -noColor -parallel collections ${TEST_FILTER:+$TEST_FILTER} 2>&1 | tee "$log" | grep -E '^\s*\[FAIL\]|Total:|^\s+(Assert|Expected|Actual|at AgentMesh)' || true
+  line=$(grep -E "^\s*$name\s+Total:" "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "test.sh: $name printed no summary (crashed?)" >&2
+    tail -n 30 "$log" >&2
+    failed=$((failed + 1)); status=1; continue
+  fi
+  t=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$line")
+  e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$line")
+  n=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + t - f - s - n))
+  failed=$((failed + f + e))
+  skipped=$((skipped + s + n))
+  if [ "$f" -ne 0 ] || [ "$e" -ne 0 ]; then status=1; fi
+done
+rm -rf "$results"
+
+summary="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+if [ "$passed" -eq 0 ]; then status=1; fi
+echo "$summary"
+exit $status
