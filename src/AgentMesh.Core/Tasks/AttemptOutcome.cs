@@ -1,0 +1,10 @@
+namespace AgentMesh.Tasks;
+
+public enum AttemptOutcome
+{
+    Succeeded,
+    Failed,
+    Declined,
+    TimedOut,
+    Cancelled,
+}
