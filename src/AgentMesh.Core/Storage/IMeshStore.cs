@@ -20,7 +20,8 @@ public interface IMeshStore : IAsyncDisposable
     /// <summary>
     /// Writes the change sets, in order, in one transaction, and assigns each event its
     /// <see cref="MeshEvent.Sequence"/> (increasing in commit order). A task is written only if its
-    /// <see cref="MeshTask.Version"/> is higher than the stored one. Throws if nothing could be written.
+    /// <see cref="MeshTask.Version"/> is higher than the stored one. All or nothing: on any failure nothing is
+    /// written, no sequence is consumed, and the call throws.
     /// </summary>
     Task CommitAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken);
 
