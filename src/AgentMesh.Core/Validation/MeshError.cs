@@ -40,6 +40,12 @@ public sealed record MeshError(MeshErrorKind Kind, string Code, string Detail, I
     public static MeshError Conflict(string detail) => new(MeshErrorKind.Conflict, "conflict", detail);
 }
 
+/// <summary>Builds results for interface-typed values, which implicit conversions cannot take.</summary>
+public static class MeshResults
+{
+    public static MeshResult<T> Success<T>(T value) => MeshResult<T>.FromValue(value);
+}
+
 /// <summary>A value or an expected failure.</summary>
 public readonly struct MeshResult<T>
 {
@@ -56,6 +62,9 @@ public readonly struct MeshResult<T>
     public bool IsSuccess => Error is null;
 
     public static implicit operator MeshResult<T>(T value) => new(value, null);
+
+    internal static MeshResult<T> FromValue(T value) => new(value, null);
+
 
     public static implicit operator MeshResult<T>(MeshError error) => new(default, error);
 }

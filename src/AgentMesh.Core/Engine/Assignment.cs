@@ -1,0 +1,17 @@
+using AgentMesh.Tasks;
+
+namespace AgentMesh.Engine;
+
+/// <summary>A task handed to an agent under a lease (SPEC §4 poll answer).</summary>
+public sealed record Assignment(
+    Guid TaskId,
+    int Attempt,
+    string LeaseToken,
+    DateTimeOffset LeaseExpiresAt,
+    string Type,
+    string Input,
+    int Priority,
+    DateTimeOffset? Deadline,
+    IReadOnlyList<Requirement> Requirements,
+    string? TraceParent,
+    double? RequiredSuccessRate);

@@ -1,0 +1,136 @@
+using System.Threading.Channels;
+using AgentMesh.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AgentMesh.Engine;
+
+/// <summary>
+/// Group commit. Engine operations enqueue their change sets in the order they changed memory (under
+/// the engine's lock); one loop writes everything waiting in a single store transaction, so the cost of
+/// a transaction (an fsync) is shared by every operation that arrived meanwhile. The queue is bounded:
+/// callers reserve a place before taking the lock (<see cref="ReserveAsync"/>), and wait when it is full.
+/// </summary>
+internal sealed partial class CommitPipeline : IDisposable
+{
+    private readonly IMeshStore _store;
+    private readonly Channel<PendingCommit> _channel;
+    private readonly SemaphoreSlim _places;
+    private readonly int _maxBatch;
+    private readonly ILogger _logger;
+
+    public CommitPipeline(IMeshStore store, int capacity, int maxBatch, ILogger logger)
+    {
+        _store = store;
+        _maxBatch = maxBatch;
+        _logger = logger;
+        _places = new SemaphoreSlim(capacity, capacity);
+        _channel = Channel.CreateBounded<PendingCommit>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Called with the committed batch, in order, before callers are released.</summary>
+    public Action<IReadOnlyList<PendingCommit>>? Committed { get; set; }
+
+    /// <summary>Called when a change set could not be written: the engine's memory is ahead of the store.</summary>
+    public Action? Diverged { get; set; }
+
+    public long Batches { get; private set; }
+
+    public long Commits { get; private set; }
+
+    public ValueTask ReserveAsync(CancellationToken cancellationToken) =>
+        _places.Wait(0, CancellationToken.None) ? ValueTask.CompletedTask : new ValueTask(_places.WaitAsync(cancellationToken));
+
+    public void Release() => _places.Release();
+
+    /// <summary>Must be called under the engine's lock, after <see cref="ReserveAsync"/>.</summary>
+    public PendingCommit Enqueue(PendingCommit commit)
+    {
+        if (!_channel.Writer.TryWrite(commit))
+        {
+            throw new InvalidOperationException("The commit queue refused a reserved write.");
+        }
+
+        return commit;
+    }
+
+    public void Complete() => _channel.Writer.TryComplete();
+
+    public void Dispose() => _places.Dispose();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<PendingCommit>(_maxBatch);
+        var changes = new List<ChangeSet>(_maxBatch);
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            changes.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var commit))
+            {
+                batch.Add(commit);
+                changes.Add(commit.Changes);
+            }
+
+            _places.Release(batch.Count);
+            try
+            {
+                await _store.CommitAsync(changes, cancellationToken);
+                Batches++;
+                Commits += batch.Count;
+                Committed?.Invoke(batch);
+                foreach (var commit in batch)
+                {
+                    commit.Succeed();
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await CommitOneByOneAsync(batch, exception, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>After a failed group, each change set goes alone, so one bad write fails only its own caller.</summary>
+    private async Task CommitOneByOneAsync(List<PendingCommit> batch, Exception groupFailure, CancellationToken cancellationToken)
+    {
+        LogGroupCommitFailed(_logger, batch.Count, groupFailure);
+        var diverged = false;
+        var landed = new List<PendingCommit>(1);
+        foreach (var commit in batch)
+        {
+            try
+            {
+                await _store.CommitAsync([commit.Changes], cancellationToken);
+                landed.Clear();
+                landed.Add(commit);
+                Committed?.Invoke(landed);
+                commit.Succeed();
+            }
+            catch (Exception exception)
+            {
+                diverged = true;
+                LogCommitFailed(_logger, exception);
+                commit.Fail(new StoreUnavailableException("The change could not be written to the store.", exception));
+            }
+        }
+
+        if (diverged)
+        {
+            Diverged?.Invoke();
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A group commit of {Count} change sets failed; writing them one by one")]
+    private static partial void LogGroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "A change set could not be written to the store")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>The store could not take a write; the operation did not happen and may be retried.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
