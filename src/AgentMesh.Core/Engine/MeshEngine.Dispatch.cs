@@ -7,6 +7,19 @@ namespace AgentMesh.Engine;
 
 public sealed partial class MeshEngine
 {
+    /// <summary>Holds dispatch so a test can build a queue before any of it is assigned.</summary>
+    internal bool DispatchPaused
+    {
+        get => _dispatchPaused;
+        set
+        {
+            _dispatchPaused = value;
+            _dispatchSignal.Writer.TryWrite(true);
+        }
+    }
+
+    private volatile bool _dispatchPaused;
+
     /// <summary>Puts a task in its tenant's queue and wakes the dispatcher. Under the lock.</summary>
     private void Enqueue(LiveTask task)
     {
@@ -46,6 +59,11 @@ public sealed partial class MeshEngine
         {
             reader.TryRead(out _);
             await ReloadIfDivergedAsync(cancellationToken);
+            if (DispatchPaused)
+            {
+                continue;
+            }
+
             while (!cancellationToken.IsCancellationRequested)
             {
                 await _commits.ReserveAsync(cancellationToken);
