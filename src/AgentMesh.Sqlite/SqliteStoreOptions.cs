@@ -1,0 +1,11 @@
+namespace AgentMesh.Sqlite;
+
+/// <summary>Where the embedded store keeps its database and how durably it commits. Bound from <c>AgentMesh:Sqlite</c>.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The database file, relative to the working directory or absolute; its folder is created if missing. Default <c>./data/agentmesh.db</c>.</summary>
+    public string Path { get; set; } = "./data/agentmesh.db";
+
+    /// <summary>How far a commit is flushed before it is acknowledged. Default <see cref="SqliteSynchronous.Full"/>.</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+}

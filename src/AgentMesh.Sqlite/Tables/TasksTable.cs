@@ -1,0 +1,167 @@
+using AgentMesh.Events;
+using AgentMesh.Tasks;
+using Microsoft.Data.Sqlite;
+
+namespace AgentMesh.Sqlite.Tables;
+
+/// <summary>
+/// The <c>tasks</c> table. Most snapshots are a new task (version 1: an insert) or the next version of a
+/// known one (an update that leaves the submission fields, above all the input, as they are). An update
+/// that finds no older row falls back to the full upsert when the row is missing, and otherwise loses to
+/// the newer version already stored.
+/// </summary>
+internal sealed class TasksTable : IDisposable
+{
+    // Bind and Read walk the columns in this order. The submission fields come last, so the update binds a
+    // prefix of the parameters, and the input, the one large column, sits at the end of the row.
+    private static readonly string[] Columns =
+    [
+        "id", "type", "status", "output", "error", "requirements", "priority", "deadline", "timeout", "max_attempts",
+        "idempotency_key", "target_agent", "strategy", "parent_task_id", "workflow_id", "correlation_id", "labels",
+        "requires_approval", "required_success_rate", "cancel_requested", "progress", "attempts", "attempt_budget_start",
+        "updated_at", "next_attempt_at", "finished_at", "agent_id", "lease_token", "lease_expires_at", "trace_parent", "version",
+        "tenant", "created_at", "input",
+    ];
+
+    private const int SubmissionColumns = 3;
+
+    private static readonly string[] UpdateColumns = Columns[..^SubmissionColumns];
+
+    public static readonly string SelectColumns = string.Join(", ", Columns);
+
+    private readonly SqliteCommand _upsert;
+    private readonly SqliteCommand _update;
+    private readonly SqliteCommand _exists;
+
+    public TasksTable(SqliteConnection connection)
+    {
+        _upsert = Statement.Prepare(connection, Statement.Upsert("tasks", Columns, ["id"]) + " WHERE excluded.version > tasks.version", Columns);
+        _update = Statement.Prepare(
+            connection,
+            $"UPDATE tasks SET {Statement.SetFromParameters(UpdateColumns.Skip(1))} WHERE id = @id AND version < @version",
+            UpdateColumns);
+        _exists = Statement.Prepare(connection, "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = @id)", ["id"]);
+    }
+
+    public void Enlist(SqliteTransaction transaction)
+    {
+        _upsert.Transaction = transaction;
+        _update.Transaction = transaction;
+        _exists.Transaction = transaction;
+    }
+
+    /// <summary>Writes the snapshot unless the stored row has the same or a higher version.</summary>
+    public void Put(MeshTask task)
+    {
+        if (task.Version == 1)
+        {
+            Bind(_upsert.Parameters, task, submission: true);
+            _upsert.ExecuteNonQuery();
+            return;
+        }
+
+        Bind(_update.Parameters, task, submission: false);
+        if (_update.ExecuteNonQuery() > 0)
+        {
+            return;
+        }
+
+        _exists.Parameters[0].Value = DbValue.Id(task.Id);
+        if (Convert.ToInt64(_exists.ExecuteScalar()) == 0)
+        {
+            Bind(_upsert.Parameters, task, submission: true);
+            _upsert.ExecuteNonQuery();
+        }
+    }
+
+    private static void Bind(SqliteParameterCollection p, MeshTask task, bool submission)
+    {
+        var i = 0;
+        p[i++].Value = DbValue.Id(task.Id);
+        p[i++].Value = task.Type;
+        p[i++].Value = task.Status.ToWire();
+        p[i++].Value = DbValue.Text(task.Output);
+        p[i++].Value = StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError);
+        p[i++].Value = StoredJson.WriteList(task.Requirements, CoreJsonContext.Default.IReadOnlyListRequirement);
+        p[i++].Value = task.Priority;
+        p[i++].Value = DbValue.Ticks(task.Deadline);
+        p[i++].Value = task.Timeout;
+        p[i++].Value = task.MaxAttempts;
+        p[i++].Value = DbValue.Text(task.IdempotencyKey);
+        p[i++].Value = DbValue.Text(task.TargetAgent);
+        p[i++].Value = task.Strategy.ToWire();
+        p[i++].Value = DbValue.Id(task.ParentTaskId);
+        p[i++].Value = DbValue.Id(task.WorkflowId);
+        p[i++].Value = DbValue.Text(task.CorrelationId);
+        p[i++].Value = StoredJson.WriteMap(task.Labels);
+        p[i++].Value = DbValue.Flag(task.RequiresApproval);
+        p[i++].Value = DbValue.Number(task.RequiredSuccessRate);
+        p[i++].Value = DbValue.Flag(task.CancelRequested);
+        p[i++].Value = StoredJson.Write(task.Progress, CoreJsonContext.Default.TaskProgress);
+        p[i++].Value = StoredJson.WriteList(task.Attempts, CoreJsonContext.Default.IReadOnlyListTaskAttempt);
+        p[i++].Value = task.AttemptBudgetStart;
+        p[i++].Value = DbValue.Ticks(task.UpdatedAt);
+        p[i++].Value = DbValue.Ticks(task.NextAttemptAt);
+        p[i++].Value = DbValue.Ticks(task.FinishedAt);
+        p[i++].Value = DbValue.Text(task.AgentId);
+        p[i++].Value = DbValue.Text(task.LeaseToken);
+        p[i++].Value = DbValue.Ticks(task.LeaseExpiresAt);
+        p[i++].Value = DbValue.Text(task.TraceParent);
+        p[i++].Value = task.Version;
+        if (submission)
+        {
+            p[i++].Value = task.Tenant;
+            p[i++].Value = DbValue.Ticks(task.CreatedAt);
+            p[i].Value = task.Input;
+        }
+    }
+
+    public static MeshTask Read(SqliteDataReader reader)
+    {
+        var i = 0;
+        return new MeshTask
+        {
+            Id = reader.GetId(i++),
+            Type = reader.GetString(i++),
+            Status = StoredNames.ParseTaskStatus(reader.GetString(i++)),
+            Output = reader.GetTextOrNull(i++),
+            Error = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskError),
+            Requirements = StoredJson.ReadList(reader, i++, CoreJsonContext.Default.IReadOnlyListRequirement),
+            Priority = reader.GetInt32(i++),
+            Deadline = reader.GetTimeOrNull(i++),
+            Timeout = reader.GetInt32(i++),
+            MaxAttempts = reader.GetInt32(i++),
+            IdempotencyKey = reader.GetTextOrNull(i++),
+            TargetAgent = reader.GetTextOrNull(i++),
+            Strategy = StoredNames.ParseStrategy(reader.GetString(i++)),
+            ParentTaskId = reader.GetIdOrNull(i++),
+            WorkflowId = reader.GetIdOrNull(i++),
+            CorrelationId = reader.GetTextOrNull(i++),
+            Labels = StoredJson.ReadMap(reader, i++),
+            RequiresApproval = reader.GetFlag(i++),
+            RequiredSuccessRate = reader.GetDoubleOrNull(i++),
+            CancelRequested = reader.GetFlag(i++),
+            Progress = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskProgress),
+            Attempts = StoredJson.ReadList(reader, i++, CoreJsonContext.Default.IReadOnlyListTaskAttempt),
+            AttemptBudgetStart = reader.GetInt32(i++),
+            UpdatedAt = reader.GetTime(i++),
+            NextAttemptAt = reader.GetTimeOrNull(i++),
+            FinishedAt = reader.GetTimeOrNull(i++),
+            AgentId = reader.GetTextOrNull(i++),
+            LeaseToken = reader.GetTextOrNull(i++),
+            LeaseExpiresAt = reader.GetTimeOrNull(i++),
+            TraceParent = reader.GetTextOrNull(i++),
+            Version = reader.GetInt64(i++),
+            Tenant = reader.GetString(i++),
+            CreatedAt = reader.GetTime(i++),
+            Input = reader.GetString(i),
+        };
+    }
+
+    public void Dispose()
+    {
+        _upsert.Dispose();
+        _update.Dispose();
+        _exists.Dispose();
+    }
+}
