@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using AgentMesh.Events;
 using AgentMesh.Tasks;
 
 namespace AgentMesh.Engine;
@@ -9,9 +11,9 @@ public sealed record Assignment(
     string LeaseToken,
     DateTimeOffset LeaseExpiresAt,
     string Type,
-    string Input,
+    [property: JsonConverter(typeof(RawJsonTextConverter))] string Input,
     int Priority,
     DateTimeOffset? Deadline,
     IReadOnlyList<Requirement> Requirements,
-    string? TraceParent,
+    [property: JsonPropertyName("traceparent")] string? TraceParent,
     double? RequiredSuccessRate);

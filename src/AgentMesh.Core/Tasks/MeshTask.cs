@@ -17,9 +17,11 @@ public sealed record MeshTask
     public required MeshTaskStatus Status { get; init; }
 
     /// <summary>The input as JSON text, exactly as submitted.</summary>
+    [JsonConverter(typeof(Events.RawJsonTextConverter))]
     public required string Input { get; init; }
 
     /// <summary>The output as JSON text once succeeded.</summary>
+    [JsonConverter(typeof(Events.RawJsonTextConverter))]
     public string? Output { get; init; }
 
     public TaskError? Error { get; init; }
@@ -60,6 +62,7 @@ public sealed record MeshTask
     public IReadOnlyList<TaskAttempt> Attempts { get; init; } = [];
 
     /// <summary>Attempts before this index do not count against <see cref="MaxAttempts"/> (an operator retry resets the budget).</summary>
+    [JsonIgnore]
     public int AttemptBudgetStart { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
@@ -79,6 +82,7 @@ public sealed record MeshTask
 
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    [JsonPropertyName("traceparent")]
     public string? TraceParent { get; init; }
 
     /// <summary>Incremented by every change; stores keep the highest.</summary>

@@ -1,0 +1,158 @@
+using AgentMesh.Engine;
+using AgentMesh.Server.Http;
+using AgentMesh.Server.Security;
+using AgentMesh.Tasks;
+using AgentMesh.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AgentMesh.Server.Agents;
+
+internal static partial class AgentEndpoints
+{
+    private static async Task<Results<Ok<PollResponse>, ProblemHttpResult>> PollAsync(string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.PollRequest, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        if (body?.Max is < 1 or > 100)
+        {
+            errors.Add("max", "must be between 1 and 100.");
+        }
+
+        if (body?.WaitSeconds is < 0 or > 30)
+        {
+            errors.Add("waitSeconds", "must be between 0 and 30.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.From(http, MeshError.Invalid(errors));
+        }
+
+        var polled = await engine.PollAsync(tenant, agentId, body?.Max ?? 1, body?.WaitSeconds ?? 20, cancellationToken);
+        return polled.IsSuccess
+            ? TypedResults.Ok(new PollResponse(polled.Value!.Assignments, polled.Value.Cancellations, []))
+            : Problems.From(http, polled.Error!);
+    }
+
+    private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> HeartbeatAsync(string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.HeartbeatRequest, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        if (body?.Load is { } load && !(load is >= 0 and <= 1))
+        {
+            errors.Add("load", "must be a number from 0 to 1.");
+        }
+
+        var leases = body?.Leases ?? [];
+        if (leases.Count > 10_000)
+        {
+            errors.Add("leases", "must have at most 10000 entries.");
+        }
+
+        for (var i = 0; i < leases.Count; i++)
+        {
+            if (leases[i] is null || string.IsNullOrEmpty(leases[i].LeaseToken))
+            {
+                errors.Add($"leases[{i}].leaseToken", "is required.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.From(http, MeshError.Invalid(errors));
+        }
+
+        var beat = await engine.HeartbeatAsync(tenant, agentId, body?.Load, [.. leases.Select(static l => new LeaseRef(l.TaskId, l.LeaseToken!))], cancellationToken);
+        return beat.IsSuccess
+            ? TypedResults.Ok(new HeartbeatResponse(beat.Value!.Leases, beat.Value.Lost, beat.Value.Cancellations))
+            : Problems.From(http, beat.Error!);
+    }
+
+    private static async Task<Results<Ok<ResultsResponse>, ProblemHttpResult>> ResultsAsync(string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.ResultsRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var items = body!.Results;
+        if (items is null || items.Count == 0 || items.Count > 1000)
+        {
+            return Problems.Invalid(http, "results", "must have 1 to 1000 entries.");
+        }
+
+        var errors = new FieldErrors();
+        var reports = new TaskReport[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (ToReport(items[i], $"results[{i}]", errors) is { } report)
+            {
+                reports[i] = report;
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.From(http, MeshError.Invalid(errors));
+        }
+
+        var outcomes = await engine.ReportManyAsync(tenant, agentId, reports, cancellationToken);
+        var answer = new ResultOutcome[outcomes.Count];
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            answer[i] = outcome.IsSuccess
+                ? new ResultOutcome(reports[i].TaskId, StatusCodes.Status200OK, null, outcome.Value!.Status)
+                : new ResultOutcome(reports[i].TaskId, Problems.StatusFor(outcome.Error!), outcome.Error!.Code, null);
+        }
+
+        return TypedResults.Ok(new ResultsResponse(answer));
+    }
+
+    private static TaskReport? ToReport(ResultItem? item, string at, FieldErrors errors)
+    {
+        if (item is null)
+        {
+            errors.Add(at, "must be a result object.");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(item.LeaseToken))
+        {
+            errors.Add($"{at}.leaseToken", "is required.");
+            return null;
+        }
+
+        switch (item.Outcome)
+        {
+            case "succeeded":
+                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Succeeded) { Output = item.Output?.GetRawText() ?? "null" };
+            case "failed":
+                if (item.Error is null || string.IsNullOrEmpty(item.Error.Code))
+                {
+                    errors.Add($"{at}.error.code", "is required for a failure.");
+                    return null;
+                }
+
+                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Failed) { Error = item.Error, Retryable = item.Retryable ?? true };
+            case "declined":
+                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Declined) { Reason = item.Reason };
+            case "progress":
+                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Progress) { Percent = item.Percent ?? 0, Message = item.Message };
+            default:
+                errors.Add($"{at}.outcome", "must be one of succeeded, failed, declined, progress.");
+                return null;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using AgentMesh.Agents;
+using AgentMesh.Engine;
+using AgentMesh.Server.Http;
+using AgentMesh.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AgentMesh.Server.Agents;
+
+internal static partial class AgentEndpoints
+{
+    public static void MapAgents(this RouteGroupBuilder tenant)
+    {
+        var agents = tenant.MapGroup("/agents").WithTags("Agents");
+        agents.MapPut("/{agentId}", RegisterAsync).RequireAccess(Access.RegisterAgent).Accepts<AgentRegistration>("application/json");
+        agents.MapGet("/", List).RequireAccess(Access.Read);
+        agents.MapGet("/{agentId}", Get).RequireAccess(Access.Read);
+
+        var operate = agents.MapGroup("/{agentId}").RequireAccess(Access.Operate);
+        operate.MapPost("/pause", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Pause, http, engine, ct));
+        operate.MapPost("/resume", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Resume, http, engine, ct));
+        operate.MapPost("/drain", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Drain, http, engine, ct));
+        operate.MapPost("/quarantine", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Quarantine, http, engine, ct));
+        operate.MapPost("/release", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Release, http, engine, ct));
+        operate.MapPost("/terminate", TerminateAsync).Accepts<TerminateRequest>("application/json");
+
+        var protocol = agents.MapGroup("/{agentId}").RequireAccess(Access.AgentProtocol);
+        protocol.MapPost("/poll", PollAsync).Accepts<PollRequest>("application/json");
+        protocol.MapPost("/heartbeat", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json");
+        protocol.MapPost("/results", ResultsAsync).Accepts<ResultsRequest>("application/json");
+    }
+
+    private static async Task<IResult> RegisterAsync(string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.AgentRegistration);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var caller = Caller.From(http.User)!;
+        if (caller.AgentId is not null && caller.AgentId != agentId)
+        {
+            return Problems.Make(http, StatusCodes.Status403Forbidden, "forbidden", $"This key acts for agent '{caller.AgentId}' only.");
+        }
+
+        var registered = await engine.RegisterAgentAsync(tenant, agentId, body!, cancellationToken);
+        if (!registered.IsSuccess)
+        {
+            return Problems.From(http, registered.Error!);
+        }
+
+        var (agent, created) = registered.Value;
+        SetETag(http, agent);
+        return created
+            ? TypedResults.Created($"/v1/tenants/{tenant}/agents/{agentId}", agent)
+            : TypedResults.Ok(agent);
+    }
+
+    private static Results<Ok<AgentView>, ProblemHttpResult, StatusCodeHttpResult> Get(string tenant, string agentId, HttpContext http, MeshEngine engine)
+    {
+        var found = engine.GetAgent(tenant, agentId);
+        if (!found.IsSuccess)
+        {
+            return Problems.From(http, found.Error!);
+        }
+
+        var etag = SetETag(http, found.Value!);
+        return http.Request.Headers.IfNoneMatch == etag ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(found.Value);
+    }
+
+    private static Results<Ok<ItemsPage<AgentView>>, ProblemHttpResult> List(
+        string tenant, HttpContext http, MeshEngine engine, string? status = null, string? capability = null, int? limit = null, string? cursor = null)
+    {
+        AgentStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<AgentStatus>(status.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            {
+                return Problems.Invalid(http, "status", "must be one of offline, available, busy, paused, draining, unhealthy, quarantined, terminated.");
+            }
+
+            wanted = parsed;
+        }
+
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Invalid(http, "limit", "must be between 1 and 1000.");
+        }
+
+        var page = engine.ListAgents(tenant, wanted, capability, limit ?? 100, cursor);
+        return page.IsSuccess
+            ? TypedResults.Ok(new ItemsPage<AgentView>(page.Value.Items, page.Value.NextCursor))
+            : Problems.From(http, page.Error!);
+    }
+
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> ChangeAsync(
+        string tenant, string agentId, AgentAction action, HttpContext http, MeshEngine engine, CancellationToken cancellationToken, bool force = false)
+    {
+        var changed = await engine.ChangeAgentAsync(tenant, agentId, action, force, cancellationToken);
+        return changed.IsSuccess ? TypedResults.Ok(changed.Value!) : Problems.From(http, changed.Error!);
+    }
+
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> TerminateAsync(string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.TerminateRequest, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var force = body?.Force ?? (http.Request.Query.TryGetValue("force", out var value) && bool.TryParse(value, out var parsed) && parsed);
+        return await ChangeAsync(tenant, agentId, AgentAction.Terminate, http, engine, cancellationToken, force);
+    }
+
+    private static string SetETag(HttpContext http, AgentView agent)
+    {
+        var etag = $"\"{agent.Version}-{(int)agent.Status}-{agent.InFlight}\"";
+        http.Response.Headers.ETag = etag;
+        return etag;
+    }
+}

@@ -1,0 +1,52 @@
+using AgentMesh.Engine;
+using AgentMesh.Server.Agents;
+using AgentMesh.Server.Events;
+using AgentMesh.Server.Health;
+using AgentMesh.Server.Http;
+using AgentMesh.Server.Keys;
+using AgentMesh.Server.Security;
+using AgentMesh.Server.Tasks;
+using AgentMesh.Server.Tenants;
+using Scalar.AspNetCore;
+
+namespace AgentMesh.Server.Hosting;
+
+/// <summary>Builds an AgentMesh node: the composition root, read top to bottom.</summary>
+public static class AgentMeshNode
+{
+    /// <summary>Creates a node from command-line arguments and the usual configuration sources (appsettings.json, <c>AgentMesh__…</c> variables).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(NodeOptions.DefaultUrl);
+        }
+
+        builder.AddAgentMeshEngine();
+        builder.AddAgentMeshStore();
+        builder.AddAgentMeshApi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseAgentMeshPipeline();
+        app.MapAgentMesh();
+        return app;
+    }
+
+    /// <summary>Every endpoint of the node.</summary>
+    public static void MapAgentMesh(this WebApplication app)
+    {
+        app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", static options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+        var api = app.MapGroup("/v1").WithAccessControl();
+        api.MapTenants();
+        var tenant = api.MapGroup("/tenants/{tenant}");
+        tenant.MapKeys();
+        tenant.MapAgents();
+        tenant.MapTasks();
+        tenant.MapEvents();
+    }
+}

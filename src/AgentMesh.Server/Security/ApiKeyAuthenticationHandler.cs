@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using AgentMesh.Engine;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Server.Security;
+
+/// <summary>Authenticates <c>Authorization: Bearer amk_…</c> API keys against the engine's key table.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    MeshEngine engine)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'."));
+        }
+
+        var key = engine.Authenticate(header["Bearer ".Length..].Trim());
+        if (key is null)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The key is unknown or revoked."));
+        }
+
+        var claims = new List<Claim> { new(CallerClaims.KeyId, key.Id) };
+        if (key.Tenant is not null)
+        {
+            claims.Add(new Claim(CallerClaims.Tenant, key.Tenant));
+        }
+
+        if (key.AgentId is not null)
+        {
+            claims.Add(new Claim(CallerClaims.AgentId, key.AgentId));
+        }
+
+        claims.AddRange(key.Roles.Select(static role => new Claim(ClaimTypes.Role, role)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}
+
+internal static class CallerClaims
+{
+    public const string KeyId = "agentmesh:key";
+    public const string Tenant = "tenant";
+    public const string AgentId = "agentmesh:agent";
+}
