@@ -109,11 +109,12 @@ internal sealed class LiveAgent(AgentRecord record, TenantState tenant)
 
     public double LevelOf(string capability)
     {
-        foreach (var c in Record.Capabilities)
+        var capabilities = Record.Capabilities;
+        for (var i = 0; i < capabilities.Count; i++)
         {
-            if (c.Name == capability)
+            if (string.Equals(capabilities[i].Name, capability, StringComparison.Ordinal))
             {
-                return c.Level;
+                return capabilities[i].Level;
             }
         }
 

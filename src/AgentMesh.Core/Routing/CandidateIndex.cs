@@ -6,13 +6,19 @@ namespace AgentMesh.Routing;
 /// <summary>
 /// A tenant's eligible agents (connected, active, with a free slot), one sorted set per capability
 /// ordered by the default score for that capability, plus one set of all of them. A routing decision
-/// for one requirement reads the best entry in O(log n) instead of scanning agents; several
-/// requirements or another strategy scan only the smallest capability set.
+/// for one requirement reads the best entry in O(log n) instead of scanning agents. Several
+/// requirements, or another strategy, walk the smallest capability set in its score order and take
+/// the best of the first <see cref="ScanLimit"/> agents that qualify: the order already carries the
+/// load, success and latency terms, so the best overall is almost always among them, and a decision
+/// stays O(log n + ScanLimit) however many agents there are.
 /// </summary>
 internal sealed class CandidateIndex(RoutingWeights weights)
 {
     /// <summary>The level that gives a full capability term, used when a task names no requirement.</summary>
     private const double FullLevel = 5.0;
+
+    /// <summary>Qualifying candidates a multi-requirement or non-default decision compares at most.</summary>
+    public const int ScanLimit = 64;
 
     private readonly Dictionary<string, SortedSet<CandidateEntry>> _byCapability = new(StringComparer.Ordinal);
     private readonly SortedSet<CandidateEntry> _all = new(CandidateOrder.Instance);
@@ -116,8 +122,14 @@ internal sealed class CandidateIndex(RoutingWeights weights)
         var snapshot = task.Snapshot;
         LiveAgent? best = null, avoided = null;
         double bestMetric = double.MinValue;
+        var compared = 0;
         foreach (var entry in set)
         {
+            if (compared == ScanLimit)
+            {
+                break;
+            }
+
             var agent = entry.Agent;
             if (!Allowed(task, agent) || !Qualifies(agent, snapshot.Requirements, out var meanLevel))
             {
@@ -130,6 +142,7 @@ internal sealed class CandidateIndex(RoutingWeights weights)
                 continue;
             }
 
+            compared++;
             var metric = snapshot.Strategy switch
             {
                 RoutingStrategy.LeastLoaded => -agent.InFlight,
@@ -156,8 +169,9 @@ internal sealed class CandidateIndex(RoutingWeights weights)
         }
 
         double sum = 0;
-        foreach (var requirement in requirements)
+        for (var i = 0; i < requirements.Count; i++)
         {
+            var requirement = requirements[i];
             var level = agent.LevelOf(requirement.Capability);
             if (level < 0 || level < requirement.MinLevel)
             {
