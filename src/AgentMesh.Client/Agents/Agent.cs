@@ -1,16 +1,18 @@
+using System.Collections.ObjectModel;
+
 namespace AgentMesh.Client;
 
 /// <summary>An agent as the node reports it.</summary>
 public sealed record Agent
 {
     /// <summary>Agent id.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get => field ?? ""; init; }
 
     /// <summary>The tenant the agent belongs to.</summary>
-    public string Tenant { get; init; } = "";
+    public string Tenant { get => field ?? ""; init; }
 
     /// <summary>Display name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get => field ?? ""; init; }
 
     /// <summary>Free-text kind.</summary>
     public string? Type { get; init; }
@@ -19,16 +21,16 @@ public sealed record Agent
     public string? Description { get; init; }
 
     /// <summary>Declared capabilities.</summary>
-    public IReadOnlyList<Capability> Capabilities { get; init; } = [];
+    public IReadOnlyList<Capability> Capabilities { get => field ?? []; init; }
 
     /// <summary>Slots.</summary>
     public int MaxConcurrency { get; init; }
 
     /// <summary>Tags.</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get => field ?? []; init; }
 
     /// <summary>String metadata.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Metadata { get => field ?? ReadOnlyDictionary<string, string>.Empty; init; }
 
     /// <summary>Id of the supervising agent.</summary>
     public string? Supervisor { get; init; }

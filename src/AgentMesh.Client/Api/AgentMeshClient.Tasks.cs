@@ -10,6 +10,7 @@ public sealed partial class AgentMeshClient
     /// <returns>The task, and whether this call created it (201) rather than returned an earlier one with the same idempotency key (200).</returns>
     public async Task<TaskSubmitResult> SubmitTaskAsync(string tenant, TaskSubmission submission, CancellationToken cancellationToken = default)
     {
+        EnsureInput(submission);
         var (task, status) = await SendAsync(
             HttpMethod.Post, $"{TenantPath(tenant)}/tasks", JsonContent.Create(submission, Json.TaskSubmission), Json.MeshTask, cancellationToken);
         return new TaskSubmitResult(task, status == HttpStatusCode.Created);
@@ -18,8 +19,16 @@ public sealed partial class AgentMeshClient
     /// <summary>Submits up to 1000 tasks at once (<c>POST …/tasks:batch</c>); if any is invalid, none is stored.</summary>
     /// <returns>The tasks, in the order submitted.</returns>
     public async Task<IReadOnlyList<MeshTask>> SubmitTasksAsync(
-        string tenant, IReadOnlyList<TaskSubmission> submissions, CancellationToken cancellationToken = default) =>
-        (await PostAsync($"{TenantPath(tenant)}/tasks:batch", new TaskBatchBody(submissions), Json.TaskBatchBody, Json.PageMeshTask, cancellationToken)).Items;
+        string tenant, IReadOnlyList<TaskSubmission> submissions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        foreach (var submission in submissions)
+        {
+            EnsureInput(submission);
+        }
+
+        return (await PostAsync($"{TenantPath(tenant)}/tasks:batch", new TaskBatchBody(submissions), Json.TaskBatchBody, Json.PageMeshTask, cancellationToken)).Items;
+    }
 
     /// <summary>Reads a task (<c>GET …/tasks/{id}</c>).</summary>
     public Task<MeshTask> GetTaskAsync(string tenant, string taskId, CancellationToken cancellationToken = default) =>
@@ -90,6 +99,15 @@ public sealed partial class AgentMeshClient
     /// <summary>Reads a task's event history, oldest first (<c>GET …/tasks/{id}/events</c>).</summary>
     public async Task<IReadOnlyList<MeshEvent>> GetTaskEventsAsync(string tenant, string taskId, CancellationToken cancellationToken = default) =>
         (await GetAsync($"{TaskPath(tenant, taskId)}/events", Json.PageMeshEvent, cancellationToken)).Items;
+
+    private static void EnsureInput(TaskSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Input.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException($"Task '{submission.Type}' has no input; pass a JSON value (JSON null for none).", nameof(submission));
+        }
+    }
 
     private static string TaskPath(string tenant, string taskId) => $"{TenantPath(tenant)}/tasks/{Escape(taskId)}";
 

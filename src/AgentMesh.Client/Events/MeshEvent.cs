@@ -8,16 +8,16 @@ public sealed record MeshEvent
 {
     /// <summary>CloudEvents version, <c>1.0</c>.</summary>
     [JsonPropertyName("specversion")]
-    public string SpecVersion { get; init; } = "1.0";
+    public string SpecVersion { get => field ?? "1.0"; init; }
 
     /// <summary>Event id.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get => field ?? ""; init; }
 
     /// <summary>Source, such as <c>/agentmesh</c>.</summary>
-    public string Source { get; init; } = "";
+    public string Source { get => field ?? ""; init; }
 
     /// <summary>Type, such as <c>agentmesh.task.succeeded</c>.</summary>
-    public string Type { get; init; } = "";
+    public string Type { get => field ?? ""; init; }
 
     /// <summary>Subject, such as <c>tasks/019…</c>.</summary>
     public string? Subject { get; init; }

@@ -4,13 +4,13 @@ namespace AgentMesh.Client;
 public sealed record ApiKey
 {
     /// <summary>Key id, used to revoke it.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get => field ?? ""; init; }
 
     /// <summary>Display name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get => field ?? ""; init; }
 
     /// <summary>Roles granted to the key; see <see cref="ApiKeyRoles"/>.</summary>
-    public IReadOnlyList<string> Roles { get; init; } = [];
+    public IReadOnlyList<string> Roles { get => field ?? []; init; }
 
     /// <summary>The one agent this key may act as, or <see langword="null"/>.</summary>
     public string? AgentId { get; init; }

@@ -6,31 +6,31 @@ namespace AgentMesh.Client;
 public sealed record Assignment
 {
     /// <summary>Task id.</summary>
-    public string TaskId { get; init; } = "";
+    public string TaskId { get => field ?? ""; init; }
 
     /// <summary>Attempt number, 1 for the first.</summary>
     public int Attempt { get; init; }
 
     /// <summary>Fencing token; every result and heartbeat for this attempt carries it.</summary>
-    public string LeaseToken { get; init; } = "";
+    public string LeaseToken { get => field ?? ""; init; }
 
     /// <summary>When the lease expires unless a heartbeat extends it.</summary>
     public DateTimeOffset LeaseExpiresAt { get; init; }
 
     /// <summary>Task type.</summary>
-    public string Type { get; init; } = "";
+    public string Type { get => field ?? ""; init; }
 
     /// <summary>Input JSON.</summary>
     public JsonElement Input { get; init; }
 
     /// <summary>1–5, 5 most urgent.</summary>
-    public int Priority { get; init; } = 3;
+    public int Priority { get; init; }
 
     /// <summary>Absolute deadline, if any.</summary>
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>Capabilities the task needs.</summary>
-    public IReadOnlyList<Requirement> Requirements { get; init; } = [];
+    public IReadOnlyList<Requirement> Requirements { get => field ?? []; init; }
 
     /// <summary>Least success rate (0–1) the agent should have to take the task.</summary>
     public double? RequiredSuccessRate { get; init; }

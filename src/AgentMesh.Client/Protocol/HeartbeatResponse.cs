@@ -4,11 +4,11 @@ namespace AgentMesh.Client;
 public sealed record HeartbeatResponse
 {
     /// <summary>Leases that were extended.</summary>
-    public IReadOnlyList<LeaseRenewal> Leases { get; init; } = [];
+    public IReadOnlyList<LeaseRenewal> Leases { get => field ?? []; init; }
 
     /// <summary>Ids of tasks whose lease is no longer current: stop working on them.</summary>
-    public IReadOnlyList<string> Lost { get; init; } = [];
+    public IReadOnlyList<string> Lost { get => field ?? []; init; }
 
     /// <summary>Ids of held tasks whose cancellation was requested.</summary>
-    public IReadOnlyList<string> Cancellations { get; init; } = [];
+    public IReadOnlyList<string> Cancellations { get => field ?? []; init; }
 }

@@ -6,11 +6,11 @@ namespace AgentMesh.Client;
 public sealed record PollResponse
 {
     /// <summary>New work, at most the <c>max</c> asked for.</summary>
-    public IReadOnlyList<Assignment> Assignments { get; init; } = [];
+    public IReadOnlyList<Assignment> Assignments { get => field ?? []; init; }
 
     /// <summary>Ids of held tasks whose cancellation was requested.</summary>
-    public IReadOnlyList<string> Cancellations { get; init; } = [];
+    public IReadOnlyList<string> Cancellations { get => field ?? []; init; }
 
     /// <summary>Pending auction calls, passed through as JSON.</summary>
-    public IReadOnlyList<JsonElement> Calls { get; init; } = [];
+    public IReadOnlyList<JsonElement> Calls { get => field ?? []; init; }
 }

@@ -4,7 +4,7 @@ namespace AgentMesh.Client;
 public sealed record TaskResultAck
 {
     /// <summary>Task id.</summary>
-    public string TaskId { get; init; } = "";
+    public string TaskId { get => field ?? ""; init; }
 
     /// <summary>The HTTP status the single call would have had: 200, 404 or 409.</summary>
     public int Status { get; init; }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -7,13 +8,13 @@ namespace AgentMesh.Client;
 public sealed record MeshTask
 {
     /// <summary>Task id (UUIDv7, time-ordered).</summary>
-    public string Id { get; init; } = "";
+    public string Id { get => field ?? ""; init; }
 
     /// <summary>The tenant the task belongs to.</summary>
-    public string Tenant { get; init; } = "";
+    public string Tenant { get => field ?? ""; init; }
 
     /// <summary>Task type.</summary>
-    public string Type { get; init; } = "";
+    public string Type { get => field ?? ""; init; }
 
     /// <summary>Life-cycle status.</summary>
     public MeshTaskStatus Status { get; init; }
@@ -28,7 +29,7 @@ public sealed record MeshTask
     public TaskError? Error { get; init; }
 
     /// <summary>Capabilities the task needs.</summary>
-    public IReadOnlyList<Requirement> Requirements { get; init; } = [];
+    public IReadOnlyList<Requirement> Requirements { get => field ?? []; init; }
 
     /// <summary>1–5, 5 most urgent.</summary>
     public int Priority { get; init; }
@@ -62,7 +63,7 @@ public sealed record MeshTask
     public string? CorrelationId { get; init; }
 
     /// <summary>String labels.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get => field ?? ReadOnlyDictionary<string, string>.Empty; init; }
 
     /// <summary>Whether the task needs an approval.</summary>
     public bool RequiresApproval { get; init; }
@@ -77,7 +78,7 @@ public sealed record MeshTask
     public TaskProgress? Progress { get; init; }
 
     /// <summary>Every attempt so far, oldest first.</summary>
-    public IReadOnlyList<Attempt> Attempts { get; init; } = [];
+    public IReadOnlyList<Attempt> Attempts { get => field ?? []; init; }
 
     /// <summary>When the task was submitted.</summary>
     public DateTimeOffset CreatedAt { get; init; }

@@ -4,10 +4,10 @@ namespace AgentMesh.Client;
 public sealed record Tenant
 {
     /// <summary>Tenant id, 3–64 characters of <c>a-z 0-9 - _</c>.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get => field ?? ""; init; }
 
     /// <summary>Display name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get => field ?? ""; init; }
 
     /// <summary>Whether the tenant is active or suspended.</summary>
     public TenantStatus Status { get; init; }
