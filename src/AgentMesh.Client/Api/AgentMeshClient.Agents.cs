@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace AgentMesh.Client;
@@ -12,7 +11,7 @@ public sealed partial class AgentMeshClient
         string tenant, string agentId, AgentRegistration registration, CancellationToken cancellationToken = default)
     {
         var (agent, status) = await SendAsync(
-            HttpMethod.Put, AgentPath(tenant, agentId), JsonContent.Create(registration, Json.AgentRegistration), Json.Agent, cancellationToken);
+            HttpMethod.Put, AgentPath(tenant, agentId), Body(registration, Json.AgentRegistration), Json.Agent, cancellationToken);
         return new AgentRegistrationResult(agent, status == HttpStatusCode.Created);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace AgentMesh.Client;
@@ -12,7 +11,7 @@ public sealed partial class AgentMeshClient
     {
         EnsureInput(submission);
         var (task, status) = await SendAsync(
-            HttpMethod.Post, $"{TenantPath(tenant)}/tasks", JsonContent.Create(submission, Json.TaskSubmission), Json.MeshTask, cancellationToken);
+            HttpMethod.Post, $"{TenantPath(tenant)}/tasks", Body(submission, Json.TaskSubmission), Json.MeshTask, cancellationToken);
         return new TaskSubmitResult(task, status == HttpStatusCode.Created);
     }
 
@@ -84,7 +83,7 @@ public sealed partial class AgentMeshClient
     public Task ReportProgressAsync(
         string tenant, string taskId, string leaseToken, double percent, string? message = null, CancellationToken cancellationToken = default) =>
         SendWithoutBodyAsync(
-            HttpMethod.Post, $"{TaskPath(tenant, taskId)}/progress", JsonContent.Create(new ProgressBody(leaseToken, percent, message), Json.ProgressBody), cancellationToken);
+            HttpMethod.Post, $"{TaskPath(tenant, taskId)}/progress", Body(new ProgressBody(leaseToken, percent, message), Json.ProgressBody), cancellationToken);
 
     /// <summary>Declines a leased task: it returns to routing with this agent excluded (<c>POST …/tasks/{id}/decline</c>).</summary>
     /// <param name="tenant">Tenant id.</param>

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace AgentMesh.Client;
 
 public sealed partial class AgentMeshClient

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -77,6 +78,14 @@ public sealed partial class AgentMeshClient : IDisposable
         return Uri.EscapeDataString(value);
     }
 
+    /// <summary>A buffered JSON body: it carries a Content-Length, which every server and proxy understands.</summary>
+    private static ByteArrayContent Body<T>(T body, JsonTypeInfo<T> bodyType)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
     private static string TenantPath(string tenant) => $"v1/tenants/{Escape(tenant)}";
 
     private async Task<(T Body, HttpStatusCode Status)> SendAsync<T>(
@@ -99,7 +108,7 @@ public sealed partial class AgentMeshClient : IDisposable
 
     private async Task<TResponse> PostAsync<TBody, TResponse>(
         string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        (await SendAsync(HttpMethod.Post, path, JsonContent.Create(body, bodyType), responseType, cancellationToken)).Body;
+        (await SendAsync(HttpMethod.Post, path, Body(body, bodyType), responseType, cancellationToken)).Body;
 
     private async Task SendWithoutBodyAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
