@@ -46,8 +46,8 @@ foreach (var id in settings.AgentIds)
 }
 
 using var host = builder.Build();
-await host.RunAsync();
 
 // The host stops, without an exit code, when an agent is refused for good (a bad key, a terminated id).
-var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true });
-return failed ? 1 : 0;
+var workers = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
+await host.RunAsync();
+return workers.Any(w => w.ExecuteTask is { IsFaulted: true }) ? 1 : 0;
