@@ -121,14 +121,17 @@ public sealed partial class AgentRunner
             throw new InvalidOperationException("An AgentRunner runs once.");
         }
 
+        Agent registered;
         try
         {
-            await RegisterAsync(cancellationToken);
+            registered = await RegisterAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return;
         }
+
+        _options.OnRegistered?.Invoke(registered);
 
         using var background = new CancellationTokenSource();
         using var flush = new CancellationTokenSource();
@@ -153,7 +156,7 @@ public sealed partial class AgentRunner
         }
     }
 
-    private async Task RegisterAsync(CancellationToken cancellationToken)
+    private async Task<Agent> RegisterAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -161,8 +164,7 @@ public sealed partial class AgentRunner
             {
                 var result = await _client.RegisterAgentAsync(_tenant, _agentId, _registration, cancellationToken);
                 WorkerLog.Registered(_logger, _agentId, _tenant, _slots);
-                _options.OnRegistered?.Invoke(result.Agent);
-                return;
+                return result.Agent;
             }
             catch (Exception exception) when (TransientFailure.Is(exception, cancellationToken))
             {
