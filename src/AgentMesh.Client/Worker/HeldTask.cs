@@ -6,6 +6,7 @@ internal sealed class HeldTask(Assignment assignment) : IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly Lock _lock = new();
     private CancelReason _reason;
+    private volatile bool _leaseLost;
     private bool _disposed;
 
     public Assignment Assignment { get; } = assignment;
@@ -25,7 +26,7 @@ internal sealed class HeldTask(Assignment assignment) : IDisposable
     }
 
     /// <summary>The lease is no longer current: no result is sent and heartbeats leave it out.</summary>
-    public bool IsLeaseLost { get; private set; }
+    public bool IsLeaseLost => _leaseLost;
 
     /// <summary>Fires the handler's token; the first reason wins. A lost lease is remembered whatever the reason.</summary>
     public bool Cancel(CancelReason reason)
@@ -34,7 +35,7 @@ internal sealed class HeldTask(Assignment assignment) : IDisposable
         {
             if (reason == CancelReason.LeaseLost)
             {
-                IsLeaseLost = true;
+                _leaseLost = true;
             }
 
             if (_disposed || _reason != CancelReason.None)
