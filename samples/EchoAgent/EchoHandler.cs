@@ -1,0 +1,37 @@
+using System.Text.Json;
+using AgentMesh.Client.Worker;
+
+namespace EchoAgent;
+
+/// <summary>
+/// Returns its input as output. Input fields steer it: <c>delayMs</c> waits that long first (honouring cancellation),
+/// <c>"fail": true</c> fails retryably, <c>"failPermanently": true</c> fails for good.
+/// </summary>
+internal sealed class EchoHandler(TimeProvider timeProvider) : IAgentHandler
+{
+    public async ValueTask<JsonElement?> HandleAsync(AgentTaskContext context)
+    {
+        var input = context.Input;
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            return input.ValueKind == JsonValueKind.Undefined ? null : input;
+        }
+
+        if (input.TryGetProperty("delayMs", out var delay) && delay.TryGetInt32(out var milliseconds) && milliseconds > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), timeProvider, context.CancellationToken);
+        }
+
+        if (input.TryGetProperty("failPermanently", out var failPermanently) && failPermanently.ValueKind == JsonValueKind.True)
+        {
+            throw new AgentTaskException("echo_failed_permanently", "The input asked for a permanent failure.", retryable: false);
+        }
+
+        if (input.TryGetProperty("fail", out var fail) && fail.ValueKind == JsonValueKind.True)
+        {
+            throw new AgentTaskException("echo_failed", "The input asked for a failure.", retryable: true);
+        }
+
+        return input;
+    }
+}

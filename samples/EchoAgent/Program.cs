@@ -1,0 +1,53 @@
+using AgentMesh.Client.Worker;
+using EchoAgent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+
+EchoAgentSettings settings;
+try
+{
+    settings = EchoAgentSettings.Read(builder.Configuration);
+}
+catch (FormatException exception)
+{
+    await Console.Error.WriteLineAsync($"EchoAgent: {exception.Message}\n{EchoAgentSettings.Usage}");
+    return 2;
+}
+
+var shutdownTimeout = TimeSpan.FromSeconds(30);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout + TimeSpan.FromSeconds(10));
+
+var worker = builder.Services.AddAgentMeshWorker(o =>
+{
+    o.BaseAddress = settings.Url;
+    o.ApiKey = settings.ApiKey;
+    o.Tenant = settings.Tenant;
+    o.ShutdownTimeout = shutdownTimeout;
+    o.Autonomy.Enabled = settings.Autonomy;
+    o.OnRegistered = agent => Console.Out.WriteLine($"agent {agent.Id} started");
+});
+
+foreach (var id in settings.AgentIds)
+{
+    worker.AddAgent<EchoHandler>(a =>
+    {
+        a.Id = id;
+        a.Name = settings.Name ?? id;
+        a.Type = "echo";
+        a.MaxConcurrency = settings.Concurrency;
+        a.QueueCapacity = settings.QueueCapacity;
+        foreach (var capability in settings.Capabilities)
+        {
+            a.Capabilities.Add(capability);
+        }
+    });
+}
+
+using var host = builder.Build();
+
+// The host stops, without an exit code, when an agent is refused for good (a bad key, a terminated id).
+var workers = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
+await host.RunAsync();
+return workers.Any(w => w.ExecuteTask is { IsFaulted: true }) ? 1 : 0;

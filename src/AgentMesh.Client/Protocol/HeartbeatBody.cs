@@ -1,0 +1,3 @@
+namespace AgentMesh.Client;
+
+internal sealed record HeartbeatBody(double? Load, IReadOnlyList<HeldLease> Leases);

@@ -1,0 +1,3 @@
+namespace AgentMesh.Client;
+
+internal sealed record PollBody(int Max, int WaitSeconds);

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace AgentMesh.Client;
+
+/// <summary>One entry of a results batch (<c>POST …/agents/{id}/results</c>).</summary>
+public sealed record TaskResult
+{
+    /// <summary>Task id.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>The lease token of the assignment.</summary>
+    public required string LeaseToken { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required ResultOutcome Outcome { get; init; }
+
+    /// <summary>Output of a succeeded task.</summary>
+    public JsonElement? Output { get; init; }
+
+    /// <summary>Error of a failed task.</summary>
+    public TaskError? Error { get; init; }
+
+    /// <summary>For a failure: whether another attempt may succeed.</summary>
+    public bool? Retryable { get; init; }
+
+    /// <summary>For a decline: why.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>A succeeded result.</summary>
+    public static TaskResult Succeeded(string taskId, string leaseToken, JsonElement? output) =>
+        new() { TaskId = taskId, LeaseToken = leaseToken, Outcome = ResultOutcome.Succeeded, Output = output };
+
+    /// <summary>A failed result.</summary>
+    public static TaskResult Failed(string taskId, string leaseToken, TaskError error, bool retryable) =>
+        new() { TaskId = taskId, LeaseToken = leaseToken, Outcome = ResultOutcome.Failed, Error = error, Retryable = retryable };
+
+    /// <summary>A declined result.</summary>
+    public static TaskResult Declined(string taskId, string leaseToken, string? reason) =>
+        new() { TaskId = taskId, LeaseToken = leaseToken, Outcome = ResultOutcome.Declined, Reason = reason };
+}

@@ -1,0 +1,5 @@
+using System.Text.Json;
+
+namespace AgentMesh.Client;
+
+internal sealed record CompleteBody(string LeaseToken, JsonElement? Output);

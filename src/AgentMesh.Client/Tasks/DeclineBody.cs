@@ -1,0 +1,3 @@
+namespace AgentMesh.Client;
+
+internal sealed record DeclineBody(string LeaseToken, string? Reason);

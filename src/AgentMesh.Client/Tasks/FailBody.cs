@@ -1,0 +1,3 @@
+namespace AgentMesh.Client;
+
+internal sealed record FailBody(string LeaseToken, TaskError Error, bool Retryable);

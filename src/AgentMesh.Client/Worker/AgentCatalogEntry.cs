@@ -1,0 +1,3 @@
+namespace AgentMesh.Client.Worker;
+
+internal sealed record AgentCatalogEntry(AgentDefinition Definition, Func<IServiceProvider, IAgentHandler> CreateHandler);

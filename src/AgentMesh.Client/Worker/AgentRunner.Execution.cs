@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace AgentMesh.Client.Worker;
+
+public sealed partial class AgentRunner
+{
+    private static readonly TaskError Cancelled = new("cancelled", "The task was cancelled.");
+
+    private async Task ExecuteLoopAsync()
+    {
+        while (await _work.Reader.WaitToReadAsync())
+        {
+            while (_work.Reader.TryRead(out var held))
+            {
+                await ExecuteAsync(held);
+            }
+        }
+    }
+
+    private async ValueTask ExecuteAsync(HeldTask held)
+    {
+        TaskResult? result;
+        try
+        {
+            result = held.Reason != CancelReason.None ? CancelledResult(held)
+                : State == AgentRunState.Draining ? TaskResult.Declined(held.Assignment.TaskId, held.Assignment.LeaseToken, "agent draining")
+                : await RunHandlerAsync(held);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _reserved);
+            _wake.Writer.TryWrite(true);
+        }
+
+        if (result is null)
+        {
+            Release(held);
+            return;
+        }
+
+        try
+        {
+            await _results.Writer.WriteAsync(new PendingResult(result, held));
+        }
+        catch (ChannelClosedException)
+        {
+            // Shutdown gave up on this handler; the lease will expire and the task be retried.
+            WorkerLog.ResultsLost(_logger, _agentId, 1);
+            Release(held);
+        }
+    }
+
+    private async ValueTask<TaskResult?> RunHandlerAsync(HeldTask held)
+    {
+        var assignment = held.Assignment;
+        using var activity = StartActivity(assignment);
+        try
+        {
+            var context = new AgentTaskContext(held, _tenant, _agentId, _client, _handlerLogger);
+            var output = await _handler.HandleAsync(context);
+            if (held.IsLeaseLost)
+            {
+                return null;
+            }
+
+            _successRate.Record(true);
+            return TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output);
+        }
+        catch (OperationCanceledException) when (held.Token.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            return CancelledResult(held);
+        }
+        catch (AgentTaskException exception)
+        {
+            return Failure(held, activity, exception.Code, exception.Message, exception.Retryable, exception);
+        }
+#pragma warning disable CA1031 // A handler's exception is the task's failure, never the runner's.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return Failure(held, activity, "handler_exception", $"{exception.GetType().Name}: {exception.Message}", retryable: true, exception);
+        }
+    }
+
+    private TaskResult? Failure(HeldTask held, Activity? activity, string code, string message, bool retryable, Exception exception)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, code);
+        WorkerLog.HandlerFailed(_logger, _agentId, held.Assignment.TaskId, code, retryable, exception);
+        if (held.IsLeaseLost)
+        {
+            return null;
+        }
+
+        _successRate.Record(false);
+        return TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, new TaskError(code, message), retryable);
+    }
+
+    /// <summary>What to report for a task whose token fired: nothing for a lost lease, a decline at shutdown, else a non-retryable failure.</summary>
+    private static TaskResult? CancelledResult(HeldTask held) => held.IsLeaseLost ? null : held.Reason switch
+    {
+        CancelReason.Shutdown => TaskResult.Declined(held.Assignment.TaskId, held.Assignment.LeaseToken, "agent shutting down"),
+        _ => TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, Cancelled, retryable: false),
+    };
+
+    private Activity? StartActivity(Assignment assignment)
+    {
+        if (!AgentMeshTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext.TryParse(assignment.Traceparent, null, isRemote: true, out var parent);
+        var activity = AgentMeshTelemetry.Source.StartActivity($"process {assignment.Type}", ActivityKind.Consumer, parent);
+        activity?
+            .SetTag("messaging.system", "agentmesh")
+            .SetTag("messaging.operation.type", "process")
+            .SetTag("messaging.destination.name", assignment.Type)
+            .SetTag("messaging.message.id", assignment.TaskId)
+            .SetTag("agentmesh.task.attempt", assignment.Attempt)
+            .SetTag("agentmesh.agent.id", _agentId)
+            .SetTag("agentmesh.tenant", _tenant);
+        return activity;
+    }
+}

@@ -1,0 +1,9 @@
+namespace AgentMesh.Client.Worker;
+
+internal enum CancelReason
+{
+    None,
+    Requested,
+    LeaseLost,
+    Shutdown,
+}

@@ -1,0 +1,3 @@
+namespace AgentMesh.Client.Tests.Api;
+
+internal sealed record RecordedRequest(HttpMethod Method, string PathAndQuery, string? Body, string Headers);

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using AgentMesh.Client.Worker;
+
+namespace AgentMesh.Client.Tests.Worker;
+
+public class AgentRunnerTests
+{
+    [Fact]
+    public async Task RunAsync_Assignment_ResultArrivesInBatch()
+    {
+        var node = new FakeNode();
+        node.Assign(FakeNode.Assignment("t1", """{"x":1}"""));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo);
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal("t1", result.TaskId);
+        Assert.Equal("lease-t1", result.LeaseToken);
+        Assert.Equal(ResultOutcome.Succeeded, result.Outcome);
+        Assert.Equal("""{"x":1}""", result.Output!.Value.GetRawText());
+    }
+
+    [Fact]
+    public async Task RunAsync_ManyAssignments_ConcurrencyNeverExceedsMax()
+    {
+        var node = new FakeNode();
+        for (var i = 0; i < 30; i++)
+        {
+            node.Assign(FakeNode.Assignment($"t{i}"));
+        }
+
+        var running = 0;
+        var most = 0;
+        var handler = new DelegateHandler(async context =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(5, context.CancellationToken);
+            Interlocked.Decrement(ref running);
+            return null;
+        });
+        await using var agent = RunningAgent.Start(node, handler, a => { a.MaxConcurrency = 3; a.QueueCapacity = 2; });
+
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(ResultOutcome.Succeeded, (await node.NextResultAsync()).Outcome);
+        }
+
+        Assert.InRange(most, 1, 3);
+        Assert.All(node.PollMaxes, max => Assert.InRange(max, 1, 5));
+    }
+
+    [Fact]
+    public async Task RunAsync_CancellationFromPoll_FiresHandlerToken()
+    {
+        var node = new FakeNode();
+        var started = new TaskCompletionSource();
+        var handler = new DelegateHandler(async context =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, handler);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        node.CancelOnPoll("t1");
+        var result = await node.NextResultAsync();
+
+        Assert.Equal(ResultOutcome.Failed, result.Outcome);
+        Assert.Equal("cancelled", result.Error!.Code);
+        Assert.False(result.Retryable);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancellationFromHeartbeat_FiresHandlerToken()
+    {
+        var node = new FakeNode();
+        var started = new TaskCompletionSource();
+        var handler = new DelegateHandler(async context =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        var options = new AgentRunnerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(20) };
+        await using var agent = RunningAgent.Start(node, handler, a => a.MaxConcurrency = 1, options);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        node.CancelOnHeartbeat("t1");
+        var result = await node.NextResultAsync();
+
+        Assert.Equal("cancelled", result.Error!.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeaseLostInHeartbeat_CancelsHandlerAndSendsNoResult()
+    {
+        var node = new FakeNode();
+        var cancelled = new TaskCompletionSource();
+        var handler = new DelegateHandler(async context =>
+        {
+            if (context.TaskId == "t2")
+            {
+                return null;
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            finally
+            {
+                cancelled.SetResult();
+            }
+
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        var options = new AgentRunnerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(20) };
+        await using var agent = RunningAgent.Start(node, handler, options: options);
+        await WaitUntilAsync(() => node.Heartbeats.Any(h => h.Leases.Any(l => l.TaskId == "t1")));
+
+        node.LoseLease("t1");
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        node.Assign(FakeNode.Assignment("t2"));
+        var result = await node.NextResultAsync();
+
+        Assert.Equal("t2", result.TaskId);
+        Assert.DoesNotContain(node.AllResults, r => r.TaskId == "t1");
+    }
+
+    [Fact]
+    public async Task RunAsync_Heartbeat_ListsHeldLeases()
+    {
+        var node = new FakeNode();
+        var release = new TaskCompletionSource();
+        var handler = new DelegateHandler(async _ =>
+        {
+            await release.Task;
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        var options = new AgentRunnerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(20) };
+        await using var agent = RunningAgent.Start(node, handler, options: options);
+
+        await WaitUntilAsync(() => node.Heartbeats.Any(h => h.Leases.Contains(new HeldLease("t1", "lease-t1"))));
+        release.SetResult();
+
+        Assert.Equal("t1", (await node.NextResultAsync()).TaskId);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResultConflict_DroppedWithoutRetry()
+    {
+        var node = new FakeNode { ResultStatus = r => r.TaskId == "t1" ? (409, "lease_conflict") : (200, null) };
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo);
+        Assert.Equal("t1", (await node.NextResultAsync()).TaskId);
+
+        node.Assign(FakeNode.Assignment("t2"));
+        Assert.Equal("t2", (await node.NextResultAsync()).TaskId);
+        await agent.StopAsync();
+
+        Assert.Single(node.AllResults, r => r.TaskId == "t1");
+    }
+
+    [Fact]
+    public async Task RunAsync_PollConnectionRefused_RetriesWithBackoff()
+    {
+        var node = new FakeNode
+        {
+            Fail = (path, polls) => path.EndsWith("/poll", StringComparison.Ordinal) && polls < 2
+                ? new HttpRequestException("Connection refused", null, HttpStatusCode.ServiceUnavailable)
+                : null,
+        };
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo);
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal("t1", result.TaskId);
+        Assert.True(node.Polls >= 3);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResultsServerError_RetriedUntilAccepted()
+    {
+        var failures = 0;
+        var node = new FakeNode();
+        node.Fail = (path, _) => path.EndsWith("/results", StringComparison.Ordinal) && Interlocked.Increment(ref failures) <= 2
+            ? new HttpRequestException("Connection reset")
+            : null;
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo);
+
+        Assert.Equal("t1", (await node.NextResultAsync()).TaskId);
+        Assert.Equal(3, failures);
+    }
+
+    [Fact]
+    public async Task RunAsync_Shutdown_DrainsInFlightAndFlushesResults()
+    {
+        var node = new FakeNode();
+        var started = new TaskCompletionSource();
+        var gate = new TaskCompletionSource();
+        var handler = new DelegateHandler(async _ =>
+        {
+            started.SetResult();
+            await gate.Task;
+            return JsonDocument.Parse("\"done\"").RootElement;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        var agent = RunningAgent.Start(node, handler);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        agent.RequestStop();
+        Assert.False(agent.Run.IsCompleted);
+        gate.SetResult();
+        await agent.Run.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        var result = Assert.Single(node.AllResults);
+        Assert.Equal(ResultOutcome.Succeeded, result.Outcome);
+        Assert.Equal("\"done\"", result.Output!.Value.GetRawText());
+        Assert.Equal(AgentRunState.Draining, agent.Runner.State);
+    }
+
+    [Fact]
+    public async Task RunAsync_ShutdownTimeout_CancelsHandlerAndDeclines()
+    {
+        var node = new FakeNode();
+        var started = new TaskCompletionSource();
+        var handler = new DelegateHandler(async context =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        var options = new AgentRunnerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(50) };
+        var agent = RunningAgent.Start(node, handler, options: options);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        await agent.StopAsync();
+
+        var result = Assert.Single(node.AllResults);
+        Assert.Equal(ResultOutcome.Declined, result.Outcome);
+        Assert.Equal("agent shutting down", result.Reason);
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrowsNonRetryable_ReportsNotRetryable()
+    {
+        var node = new FakeNode();
+        var handler = new DelegateHandler(_ => throw new AgentTaskException("bad_input", "no text", retryable: false));
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, handler);
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal(ResultOutcome.Failed, result.Outcome);
+        Assert.Equal(new TaskError("bad_input", "no text"), result.Error);
+        Assert.False(result.Retryable);
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrows_ReportsRetryable()
+    {
+        var node = new FakeNode();
+        var handler = new DelegateHandler(_ => throw new InvalidOperationException("boom"));
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, handler);
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal("handler_exception", result.Error!.Code);
+        Assert.Equal("InvalidOperationException: boom", result.Error.Message);
+        Assert.True(result.Retryable);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingCapability_DeclinesWithReason()
+    {
+        var node = new FakeNode();
+        node.Assign(FakeNode.Assignment("t1", requirements: new Requirement("translate", 2)));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo);
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal(ResultOutcome.Declined, result.Outcome);
+        Assert.Equal("missing capability 'translate'", result.Reason);
+    }
+
+    [Fact]
+    public async Task RunAsync_LowScore_DeclinesWithScoreReason()
+    {
+        var node = new FakeNode();
+        node.Assign(FakeNode.Assignment("t1", priority: 1, requirements: new Requirement("echo", 1)));
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo, a => a.Capabilities[0] = new Capability("echo", 1));
+
+        var result = await node.NextResultAsync();
+
+        Assert.Equal(ResultOutcome.Declined, result.Outcome);
+        Assert.Equal("score 0.39 below threshold 0.60", result.Reason);
+    }
+
+    [Fact]
+    public async Task RunAsync_Traceparent_ContinuesTrace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var traceparent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "AgentMesh",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        Activity? seen = null;
+        var handler = new DelegateHandler(_ =>
+        {
+            seen = Activity.Current;
+            return ValueTask.FromResult<JsonElement?>(null);
+        });
+        var node = new FakeNode();
+        node.Assign(FakeNode.Assignment("t1", traceparent: traceparent));
+        await using var agent = RunningAgent.Start(node, handler);
+
+        await node.NextResultAsync();
+
+        Assert.NotNull(seen);
+        Assert.Equal(traceId, seen.TraceId);
+        Assert.Equal(ActivityKind.Consumer, seen.Kind);
+        Assert.Equal("process echo", seen.DisplayName);
+    }
+
+    [Fact]
+    public async Task ReportProgressAsync_LeaseConflict_FiresToken()
+    {
+        var node = new FakeNode { ProgressStatus = HttpStatusCode.Conflict };
+        var cancelled = new TaskCompletionSource<bool>();
+        var handler = new DelegateHandler(async context =>
+        {
+            await context.ReportProgressAsync(50, "half");
+            cancelled.SetResult(context.CancellationToken.IsCancellationRequested);
+            return null;
+        });
+        node.Assign(FakeNode.Assignment("t1"));
+        await using var agent = RunningAgent.Start(node, handler);
+
+        Assert.True(await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        Assert.Equal(new ProgressBody("lease-t1", 50, "half"), Assert.Single(node.Progress));
+    }
+
+    [Fact]
+    public void Constructor_NoCapabilities_Throws()
+    {
+        var node = new FakeNode();
+        var definition = new AgentDefinition { Id = "agent-1" };
+
+        var exception = Assert.Throws<ArgumentException>(() => new AgentRunner(node.Client(), "acme", definition, DelegateHandler.Echo));
+
+        Assert.Contains("capability", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
