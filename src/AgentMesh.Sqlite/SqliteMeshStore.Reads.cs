@@ -11,6 +11,7 @@ namespace AgentMesh.Sqlite;
 
 public sealed partial class SqliteMeshStore
 {
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Tenant>> LoadTenantsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -19,6 +20,7 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, TenantsTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyRecord>> LoadKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -27,6 +29,7 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, KeysTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<AgentRecord>> LoadAgentsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -44,6 +47,7 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, TasksTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<IdempotencyEntry>> LoadIdempotencyKeysAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -56,6 +60,7 @@ public sealed partial class SqliteMeshStore
             cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
