@@ -73,14 +73,15 @@ public sealed class CommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CommitAsync_NewerVersion_KeepsInputAsSubmitted()
+    public async Task CommitAsync_NewerVersion_KeepsFieldsFixedAtSubmission()
     {
         var submitted = MeshSamples.FullTask() with { Status = MeshTaskStatus.Queued };
+        var assigned = MeshSamples.Assigned(submitted);
         await _store.CommitAsync([new ChangeSet().Put(submitted)], Cancellation);
 
-        await _store.CommitAsync([new ChangeSet().Put(MeshSamples.Assigned(submitted) with { Input = "{}" })], Cancellation);
+        await _store.CommitAsync([new ChangeSet().Put(assigned with { Input = "{}", Type = "other", CorrelationId = "other" })], Cancellation);
 
-        Assert.Equal(submitted.Input, (await _store.GetTaskAsync("acme", submitted.Id, Cancellation))?.Input);
+        MeshAssert.Equal(assigned, await _store.GetTaskAsync("acme", submitted.Id, Cancellation));
     }
 
     [Fact]
