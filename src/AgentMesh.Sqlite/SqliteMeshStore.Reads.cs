@@ -1,4 +1,3 @@
-using System.Text;
 using AgentMesh.Agents;
 using AgentMesh.Events;
 using AgentMesh.Keys;
@@ -12,12 +11,7 @@ namespace AgentMesh.Sqlite;
 
 public sealed partial class SqliteMeshStore
 {
-    private const int MaxTaskPage = 1_000;
-    private const int MaxEventPage = 10_000;
-
-    // Must match the WHERE of the tasks_unfinished partial index for SQLite to use it.
-    private const string Unfinished = "status IN ('pending', 'awaiting_approval', 'queued', 'running')";
-
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Tenant>> LoadTenantsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -26,6 +20,7 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, TenantsTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyRecord>> LoadKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -34,6 +29,7 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, KeysTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<AgentRecord>> LoadAgentsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -42,23 +38,21 @@ public sealed partial class SqliteMeshStore
         return await ReadAllAsync(command, AgentsTable.Read, cancellationToken);
     }
 
+    /// <summary>Every task not in a terminal status, in id order.</summary>
     public async Task<IReadOnlyList<MeshTask>> LoadUnfinishedTasksAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {TasksTable.SelectColumns} FROM tasks WHERE {Unfinished} ORDER BY id";
+        command.CommandText = Queries.UnfinishedTasks;
         return await ReadAllAsync(command, TasksTable.Read, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<IdempotencyEntry>> LoadIdempotencyKeysAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT tenant, idempotency_key, id, created_at FROM tasks
-            WHERE idempotency_key IS NOT NULL AND created_at >= @since
-            ORDER BY created_at
-            """;
+        command.CommandText = Queries.IdempotencyKeys;
         command.Parameters.AddWithValue("@since", since.UtcTicks);
         return await ReadAllAsync(
             command,
@@ -66,11 +60,12 @@ public sealed partial class SqliteMeshStore
             cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {TasksTable.SelectColumns} FROM tasks WHERE id = @id AND tenant = @tenant";
+        command.CommandText = Queries.TaskById;
         command.Parameters.AddWithValue("@id", DbValue.Id(id));
         command.Parameters.AddWithValue("@tenant", tenant);
         var found = await ReadAllAsync(command, TasksTable.Read, cancellationToken);
@@ -81,26 +76,10 @@ public sealed partial class SqliteMeshStore
     public async Task<TaskPage> ListTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var limit = Math.Clamp(query.Limit, 1, MaxTaskPage);
+        var limit = Math.Clamp(query.Limit, 1, Queries.MaxTaskPage);
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {TasksTable.SelectColumns} FROM tasks WHERE tenant = @tenant");
-        command.Parameters.AddWithValue("@tenant", query.Tenant);
-        Filter(command, sql, "status", query.Status?.ToWire());
-        Filter(command, sql, "type", query.Type);
-        Filter(command, sql, "agent_id", query.AgentId);
-        Filter(command, sql, "correlation_id", query.CorrelationId);
-        Filter(command, sql, "parent_task_id", query.ParentTaskId?.ToString());
-        if (query.Cursor is { } cursor)
-        {
-            sql.Append(" AND id < @cursor");
-            command.Parameters.AddWithValue("@cursor", DbValue.Id(cursor));
-        }
-
-        // One row past the page tells whether another page may follow.
-        sql.Append(" ORDER BY id DESC LIMIT @limit");
-        command.Parameters.AddWithValue("@limit", limit + 1);
-        command.CommandText = sql.ToString();
+        Queries.ListTasks(command, query, limit);
         var items = await ReadAllAsync(command, TasksTable.Read, cancellationToken);
         if (items.Count <= limit)
         {
@@ -117,45 +96,8 @@ public sealed partial class SqliteMeshStore
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {EventsTable.SelectColumns} FROM events");
-
-        // With a task, its own index reads only that task's events; SQLite has no statistics to know that.
-        sql.Append(query.TaskId is null ? " WHERE" : " INDEXED BY events_by_task WHERE task_id = @task AND");
-        sql.Append(" tenant = @tenant AND sequence > @after");
-        command.Parameters.AddWithValue("@tenant", query.Tenant);
-        command.Parameters.AddWithValue("@after", query.AfterSequence);
-        if (query.TaskId is { } taskId)
-        {
-            command.Parameters.AddWithValue("@task", DbValue.Id(taskId));
-        }
-
-        if (query.Types is { Count: > 0 } types)
-        {
-            sql.Append(" AND type IN (");
-            var n = 0;
-            foreach (var type in types)
-            {
-                sql.Append(n == 0 ? "@type0" : $", @type{n}");
-                command.Parameters.AddWithValue($"@type{n}", type);
-                n++;
-            }
-
-            sql.Append(')');
-        }
-
-        sql.Append(" ORDER BY sequence LIMIT @limit");
-        command.Parameters.AddWithValue("@limit", Math.Clamp(query.Limit, 1, MaxEventPage));
-        command.CommandText = sql.ToString();
+        Queries.ReadEvents(command, query);
         return await ReadAllAsync(command, EventsTable.Read, cancellationToken);
-    }
-
-    private static void Filter(SqliteCommand command, StringBuilder sql, string column, string? value)
-    {
-        if (value is not null)
-        {
-            sql.Append($" AND {column} = @{column}");
-            command.Parameters.AddWithValue("@" + column, value);
-        }
     }
 
     private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)

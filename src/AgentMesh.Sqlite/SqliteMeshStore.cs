@@ -180,7 +180,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
         try
         {
             await using var command = write.CreateCommand();
-            command.CommandText = "PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (SqliteException exception)

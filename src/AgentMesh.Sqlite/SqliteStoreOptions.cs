@@ -1,6 +1,6 @@
 namespace AgentMesh.Sqlite;
 
-/// <summary>Where the embedded store keeps its database and how durably it commits. Bound from <c>AgentMesh:Sqlite</c>.</summary>
+/// <summary>Where the embedded store keeps its database and how durably it commits. Configuration section <c>AgentMesh:Sqlite</c>.</summary>
 public sealed class SqliteStoreOptions
 {
     /// <summary>The database file, relative to the working directory or absolute; its folder is created if missing. Default <c>./data/agentmesh.db</c>.</summary>

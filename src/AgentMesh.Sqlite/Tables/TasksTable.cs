@@ -6,24 +6,26 @@ namespace AgentMesh.Sqlite.Tables;
 
 /// <summary>
 /// The <c>tasks</c> table. Most snapshots are a new task (version 1: an insert) or the next version of a
-/// known one (an update that leaves the submission fields, above all the input, as they are). An update
+/// known one (an update that leaves the fields fixed at submission as they are: tenant, type, idempotency
+/// key, parent, workflow, correlation id, creation time and, above all, the input). An update
 /// that finds no older row falls back to the full upsert when the row is missing, and otherwise loses to
 /// the newer version already stored.
 /// </summary>
 internal sealed class TasksTable : IDisposable
 {
-    // Bind and Read walk the columns in this order. The submission fields come last, so the update binds a
-    // prefix of the parameters, and the input, the one large column, sits at the end of the row.
+    // Bind and Read walk the columns in this order. The fields fixed at submission come last: the update
+    // binds only the prefix before them, so it neither copies the input nor touches the indexes on type,
+    // idempotency key, parent and correlation id. The input, the one large column, ends the row.
     private static readonly string[] Columns =
     [
-        "id", "type", "status", "output", "error", "requirements", "priority", "deadline", "timeout", "max_attempts",
-        "idempotency_key", "target_agent", "strategy", "parent_task_id", "workflow_id", "correlation_id", "labels",
-        "requires_approval", "required_success_rate", "cancel_requested", "progress", "attempts", "attempt_budget_start",
-        "updated_at", "next_attempt_at", "finished_at", "agent_id", "lease_token", "lease_expires_at", "trace_parent", "version",
-        "tenant", "created_at", "input",
+        "id", "status", "output", "error", "requirements", "priority", "deadline", "timeout", "max_attempts",
+        "target_agent", "strategy", "labels", "requires_approval", "required_success_rate", "cancel_requested", "progress",
+        "attempts", "attempt_budget_start", "updated_at", "next_attempt_at", "finished_at", "agent_id", "lease_token",
+        "lease_expires_at", "trace_parent", "version",
+        "tenant", "type", "idempotency_key", "parent_task_id", "workflow_id", "correlation_id", "created_at", "input",
     ];
 
-    private const int SubmissionColumns = 3;
+    private const int SubmissionColumns = 8;
 
     private static readonly string[] UpdateColumns = Columns[..^SubmissionColumns];
 
@@ -78,7 +80,6 @@ internal sealed class TasksTable : IDisposable
     {
         var i = 0;
         p[i++].Value = DbValue.Id(task.Id);
-        p[i++].Value = task.Type;
         p[i++].Value = task.Status.ToWire();
         p[i++].Value = DbValue.Text(task.Output);
         p[i++].Value = StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError);
@@ -87,12 +88,8 @@ internal sealed class TasksTable : IDisposable
         p[i++].Value = DbValue.Ticks(task.Deadline);
         p[i++].Value = task.Timeout;
         p[i++].Value = task.MaxAttempts;
-        p[i++].Value = DbValue.Text(task.IdempotencyKey);
         p[i++].Value = DbValue.Text(task.TargetAgent);
         p[i++].Value = task.Strategy.ToWire();
-        p[i++].Value = DbValue.Id(task.ParentTaskId);
-        p[i++].Value = DbValue.Id(task.WorkflowId);
-        p[i++].Value = DbValue.Text(task.CorrelationId);
         p[i++].Value = StoredJson.WriteMap(task.Labels);
         p[i++].Value = DbValue.Flag(task.RequiresApproval);
         p[i++].Value = DbValue.Number(task.RequiredSuccessRate);
@@ -111,6 +108,11 @@ internal sealed class TasksTable : IDisposable
         if (submission)
         {
             p[i++].Value = task.Tenant;
+            p[i++].Value = task.Type;
+            p[i++].Value = DbValue.Text(task.IdempotencyKey);
+            p[i++].Value = DbValue.Id(task.ParentTaskId);
+            p[i++].Value = DbValue.Id(task.WorkflowId);
+            p[i++].Value = DbValue.Text(task.CorrelationId);
             p[i++].Value = DbValue.Ticks(task.CreatedAt);
             p[i].Value = task.Input;
         }
@@ -122,7 +124,6 @@ internal sealed class TasksTable : IDisposable
         return new MeshTask
         {
             Id = reader.GetId(i++),
-            Type = reader.GetString(i++),
             Status = StoredNames.ParseTaskStatus(reader.GetString(i++)),
             Output = reader.GetTextOrNull(i++),
             Error = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskError),
@@ -131,12 +132,8 @@ internal sealed class TasksTable : IDisposable
             Deadline = reader.GetTimeOrNull(i++),
             Timeout = reader.GetInt32(i++),
             MaxAttempts = reader.GetInt32(i++),
-            IdempotencyKey = reader.GetTextOrNull(i++),
             TargetAgent = reader.GetTextOrNull(i++),
             Strategy = StoredNames.ParseStrategy(reader.GetString(i++)),
-            ParentTaskId = reader.GetIdOrNull(i++),
-            WorkflowId = reader.GetIdOrNull(i++),
-            CorrelationId = reader.GetTextOrNull(i++),
             Labels = StoredJson.ReadMap(reader, i++),
             RequiresApproval = reader.GetFlag(i++),
             RequiredSuccessRate = reader.GetDoubleOrNull(i++),
@@ -153,6 +150,11 @@ internal sealed class TasksTable : IDisposable
             TraceParent = reader.GetTextOrNull(i++),
             Version = reader.GetInt64(i++),
             Tenant = reader.GetString(i++),
+            Type = reader.GetString(i++),
+            IdempotencyKey = reader.GetTextOrNull(i++),
+            ParentTaskId = reader.GetIdOrNull(i++),
+            WorkflowId = reader.GetIdOrNull(i++),
+            CorrelationId = reader.GetTextOrNull(i++),
             CreatedAt = reader.GetTime(i++),
             Input = reader.GetString(i),
         };
