@@ -75,7 +75,7 @@ public sealed partial class SqliteMeshStore
         var tasks = change.Tasks;
         for (var i = 0; i < tasks.Count; i++)
         {
-            writes.Tasks.Put(tasks[i]);
+            writes.Tasks.Put(tasks[i], change.IsCreated(tasks[i].Id));
         }
 
         var events = change.Events;

@@ -79,7 +79,7 @@ internal sealed partial class CommitPipeline : IDisposable
             _places.Release(batch.Count);
             try
             {
-                await _store.CommitAsync(changes, cancellationToken);
+                await _store.CommitAsync(batch.Count == 1 ? changes : [Coalesce(changes)], cancellationToken);
                 Batches++;
                 Commits += batch.Count;
                 Committed?.Invoke(batch);
@@ -93,6 +93,76 @@ internal sealed partial class CommitPipeline : IDisposable
                 await CommitOneByOneAsync(batch, exception, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// One change set for the whole group: a task changed several times in the group (submitted, assigned
+    /// and completed while one commit was in flight) is written once, at its newest version; every event
+    /// is kept, in order. Fewer row writes is what lets one transaction carry more operations.
+    /// </summary>
+    internal static ChangeSet Coalesce(List<ChangeSet> changes)
+    {
+        var merged = new ChangeSet();
+        var newest = new Dictionary<Guid, int>();
+        var tasks = new List<Tasks.MeshTask>();
+        var created = new HashSet<Guid>();
+        foreach (var change in changes)
+        {
+            foreach (var tenant in change.Tenants)
+            {
+                merged.Put(tenant);
+            }
+
+            foreach (var key in change.Keys)
+            {
+                merged.Put(key);
+            }
+
+            foreach (var agent in change.Agents)
+            {
+                merged.Put(agent);
+            }
+
+            foreach (var task in change.Tasks)
+            {
+                if (change.IsCreated(task.Id))
+                {
+                    created.Add(task.Id);
+                }
+
+                if (newest.TryGetValue(task.Id, out var at))
+                {
+                    if (task.Version > tasks[at].Version)
+                    {
+                        tasks[at] = task;
+                    }
+                }
+                else
+                {
+                    newest[task.Id] = tasks.Count;
+                    tasks.Add(task);
+                }
+            }
+
+            foreach (var meshEvent in change.Events)
+            {
+                merged.Add(meshEvent);
+            }
+        }
+
+        foreach (var task in tasks)
+        {
+            if (created.Contains(task.Id))
+            {
+                merged.PutCreated(task);
+            }
+            else
+            {
+                merged.Put(task);
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>After a failed group, each change set goes alone, so one bad write fails only its own caller.</summary>

@@ -78,7 +78,7 @@ public sealed partial class MeshEngine
 
                 var task = NewTask(tenant, submission, inputs[i], traceParent, now);
                 results[i] = new SubmitResult(task.Snapshot, Created: true);
-                pending.Changes.Put(task.Snapshot).Add(MakeEvent(EventTypes.TaskSubmitted, task.Snapshot));
+                pending.Changes.PutCreated(task.Snapshot).Add(MakeEvent(EventTypes.TaskSubmitted, task.Snapshot));
                 if (submission.IdempotencyKey is { } newKey)
                 {
                     _idempotency[(tenantId, newKey)] = new IdempotencyRecord(task.Id, now, pending.Completion);

@@ -14,6 +14,7 @@ public sealed class ChangeSet
     private List<AgentRecord>? _agents;
     private List<MeshTask>? _tasks;
     private List<MeshEvent>? _events;
+    private HashSet<Guid>? _newTasks;
 
     public IReadOnlyList<Tenant> Tenants => _tenants ?? (IReadOnlyList<Tenant>)[];
 
@@ -51,6 +52,16 @@ public sealed class ChangeSet
         (_tasks ??= []).Add(task);
         return this;
     }
+
+    /// <summary>Adds a task this change set creates; a store may insert it without looking for an existing row.</summary>
+    public ChangeSet PutCreated(MeshTask task)
+    {
+        (_newTasks ??= []).Add(task.Id);
+        return Put(task);
+    }
+
+    /// <summary>Whether the task was created by this change set (see <see cref="PutCreated"/>).</summary>
+    public bool IsCreated(Guid taskId) => _newTasks?.Contains(taskId) == true;
 
     public ChangeSet Add(MeshEvent meshEvent)
     {

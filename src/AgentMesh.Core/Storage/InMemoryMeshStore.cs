@@ -21,6 +21,16 @@ public sealed class InMemoryMeshStore : IMeshStore
 
     public Task CommitAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
+        // All or nothing, like a transaction: everything is checked before anything is applied.
+        foreach (var change in changes)
+        {
+            if (change is null || change.Tenants.Contains(null!) || change.Keys.Contains(null!) || change.Agents.Contains(null!)
+                || change.Tasks.Contains(null!) || change.Events.Contains(null!))
+            {
+                throw new ArgumentException("A change set holds a missing entity; nothing was written.", nameof(changes));
+            }
+        }
+
         lock (_gate)
         {
             foreach (var change in changes)

@@ -53,9 +53,11 @@ internal sealed class TasksTable : IDisposable
     }
 
     /// <summary>Writes the snapshot unless the stored row has the same or a higher version.</summary>
-    public void Put(MeshTask task)
+    /// <param name="task">The snapshot.</param>
+    /// <param name="isNew">The change set says the task is created by it: insert without looking for a row first.</param>
+    public void Put(MeshTask task, bool isNew)
     {
-        if (task.Version == 1)
+        if (isNew || task.Version == 1)
         {
             Bind(_upsert.Parameters, task, submission: true);
             _upsert.ExecuteNonQuery();
