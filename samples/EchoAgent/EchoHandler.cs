@@ -5,6 +5,7 @@ namespace EchoAgent;
 
 /// <summary>
 /// Returns its input as output. Input fields steer it: <c>delayMs</c> waits that long first (honouring cancellation),
+/// <c>delayAttempts</c> limits that wait to the first N attempts (so a retry elsewhere is quick),
 /// <c>"fail": true</c> fails retryably, <c>"failPermanently": true</c> fails for good.
 /// </summary>
 internal sealed class EchoHandler(TimeProvider timeProvider) : IAgentHandler
@@ -17,7 +18,8 @@ internal sealed class EchoHandler(TimeProvider timeProvider) : IAgentHandler
             return input.ValueKind == JsonValueKind.Undefined ? null : input;
         }
 
-        if (input.TryGetProperty("delayMs", out var delay) && delay.TryGetInt32(out var milliseconds) && milliseconds > 0)
+        var delayed = !input.TryGetProperty("delayAttempts", out var attempts) || !attempts.TryGetInt32(out var upTo) || context.Attempt <= upTo;
+        if (delayed && input.TryGetProperty("delayMs", out var delay) && delay.TryGetInt32(out var milliseconds) && milliseconds > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), timeProvider, context.CancellationToken);
         }

@@ -2,20 +2,46 @@ namespace AgentMesh.Client.Worker;
 
 public sealed partial class AgentRunner
 {
+    /// <summary>How often the loop checks whether a lease needs renewing before the regular interval is up.</summary>
+    private static readonly TimeSpan RenewCheck = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Heartbeats every <see cref="AgentRunnerOptions.HeartbeatInterval"/>, and sooner whenever a held lease is two
+    /// thirds spent: a task whose timeout is shorter than the interval keeps its lease as long as the agent lives.
+    /// </summary>
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
+        using var timer = new PeriodicTimer(RenewCheck < _options.HeartbeatInterval ? RenewCheck : _options.HeartbeatInterval, _time);
+        var last = _time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await HeartbeatAsync(cancellationToken);
+                var now = _time.GetUtcNow();
+                if (now - last >= _options.HeartbeatInterval || LeaseNeedsRenewal(now))
+                {
+                    last = now;
+                    await HeartbeatAsync(cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped after the drain.
         }
+    }
+
+    private bool LeaseNeedsRenewal(DateTimeOffset now)
+    {
+        foreach (var held in _held.Values)
+        {
+            if (!held.IsLeaseLost && held.RenewAt <= now)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -40,6 +66,15 @@ public sealed partial class AgentRunner
             // The next tick tries again; a poll also keeps the agent connected.
             WorkerLog.HeartbeatFailed(_logger, _agentId, exception);
             return;
+        }
+
+        var renewedAt = _time.GetUtcNow();
+        foreach (var renewal in response.Leases)
+        {
+            if (_held.TryGetValue(renewal.TaskId, out var held))
+            {
+                held.LeaseGranted(renewal.LeaseExpiresAt, renewedAt);
+            }
         }
 
         foreach (var taskId in response.Lost)

@@ -74,6 +74,7 @@ public sealed partial class AgentRunner
         if (decision.Accept)
         {
             var held = new HeldTask(assignment);
+            held.LeaseGranted(assignment.LeaseExpiresAt, _time.GetUtcNow());
             var previous = _held.GetValueOrDefault(assignment.TaskId);
             _held[assignment.TaskId] = held;
 

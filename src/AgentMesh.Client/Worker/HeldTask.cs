@@ -11,6 +11,16 @@ internal sealed class HeldTask(Assignment assignment) : IDisposable
 
     public Assignment Assignment { get; } = assignment;
 
+    /// <summary>
+    /// When the lease wants renewing: two thirds into what was left of it when it was last granted or extended,
+    /// so a heartbeat always lands before the node gives the task to another agent, however short its timeout.
+    /// </summary>
+    public DateTimeOffset RenewAt { get; private set; }
+
+    /// <summary>Records the lease's expiry as of <paramref name="now"/> and derives <see cref="RenewAt"/>.</summary>
+    public void LeaseGranted(DateTimeOffset expiresAt, DateTimeOffset now) =>
+        RenewAt = now + ((expiresAt - now) * 2 / 3);
+
     public CancellationToken Token => _cancellation.Token;
 
     /// <summary>The first reason the task was cancelled for.</summary>

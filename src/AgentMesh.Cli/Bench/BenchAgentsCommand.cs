@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using AgentMesh.Client;
+using AgentMesh.Client.Worker;
+
+namespace AgentMesh.Cli.Bench;
+
+/// <summary>
+/// <c>agentmesh bench-agents</c> (hidden): the agent side of a benchmark, run as its own process. K SDK
+/// agents with no-op handlers; each handler start records submit→start latency from the task's input
+/// (<c>t</c>, a <see cref="Stopwatch"/> timestamp: the system-wide monotonic clock, comparable across
+/// processes on one machine). After the expected number of tasks it drains, writes the samples and exits.
+/// </summary>
+internal static class BenchAgentsCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Required = true };
+        var key = new Option<string>("--key") { Required = true };
+        var tenant = new Option<string>("--tenant") { Required = true };
+        var agents = new Option<int>("--agents") { DefaultValueFactory = static _ => 8 };
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = static _ => 64 };
+        var expect = new Option<int>("--expect") { Required = true };
+        var output = new Option<string>("--out") { Required = true };
+        var command = new Command("bench-agents", "Runs benchmark agents (used by 'agentmesh bench').") { url, key, tenant, agents, concurrency, expect, output };
+        command.Hidden = true;
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var handler = new NoOpHandler(result.GetValue(expect));
+            using var client = AgentMeshClient.Create(new Uri(result.GetValue(url)!), result.GetValue(key)!);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var options = new AgentRunnerOptions { PollWaitSeconds = 20, ShutdownTimeout = TimeSpan.FromSeconds(30) };
+            options.Autonomy.Enabled = false;
+            var runners = Enumerable.Range(0, result.GetValue(agents)).Select(i =>
+            {
+                var definition = new AgentDefinition { Id = $"bench-{i:D4}", Name = $"bench agent {i}", MaxConcurrency = result.GetValue(concurrency) };
+                definition.Capabilities.Add(new Capability("noop", 3));
+                return new AgentRunner(client, result.GetValue(tenant)!, definition, handler, options);
+            }).ToList();
+            var running = runners.Select(r => r.RunAsync(stop.Token)).ToList();
+            await Console.Out.WriteLineAsync("ready");
+            await handler.AllStarted.WaitAsync(cancellationToken);
+
+            // Let the last results leave before draining: the runners flush on stop, this just avoids racing them.
+            while (runners.Any(static r => r.InFlight > 0) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(5, CancellationToken.None);
+            }
+
+            await stop.CancelAsync();
+            await Task.WhenAll(running);
+            await File.WriteAllLinesAsync(result.GetValue(output)!, handler.Samples.Select(static s => s.ToString("R", CultureInfo.InvariantCulture)), CancellationToken.None);
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed class NoOpHandler(int expected) : IAgentHandler
+    {
+        private readonly TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly double[] _samples = new double[expected];
+        private int _count;
+
+        public Task AllStarted => _allStarted.Task;
+
+        public IEnumerable<double> Samples => _samples.Take(Math.Min(Volatile.Read(ref _count), _samples.Length));
+
+        public ValueTask<JsonElement?> HandleAsync(AgentTaskContext context)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var index = Interlocked.Increment(ref _count) - 1;
+            if (index < _samples.Length && context.Input.ValueKind == JsonValueKind.Object && context.Input.TryGetProperty("t", out var submitted))
+            {
+                _samples[index] = Stopwatch.GetElapsedTime(submitted.GetInt64(), now).TotalMilliseconds;
+            }
+
+            if (index == _samples.Length - 1)
+            {
+                _allStarted.TrySetResult();
+            }
+
+            return ValueTask.FromResult<JsonElement?>(null);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AgentMesh.Client;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+public class DurabilityTests
+{
+    [Fact]
+    public async Task NodeKilledWithSigkill_RestartsAndLosesNothingAcknowledged()
+    {
+        await using var mesh = await MeshUnderTest.StartAsync();
+        var tenant = await mesh.TenantAsync();
+        await mesh.AgentAsync(tenant, "worker-1", concurrency: 8);
+        await mesh.AgentAsync(tenant, "worker-2", concurrency: 8);
+        var acknowledged = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            acknowledged.Add((await mesh.SubmitAsync(tenant, new { delayMs = 200, n = i }, timeout: 5)).Task.Id);
+        }
+
+        var queuedAtCrash = await mesh.Client.ListTasksAsync(tenant, new TaskQuery { Status = MeshTaskStatus.Queued, Limit = 1 }, TestContext.Current.CancellationToken);
+        await mesh.CrashAndRestartNodeAsync();
+        for (var i = 300; i < 400; i++)
+        {
+            acknowledged.Add((await mesh.SubmitAsync(tenant, new { delayMs = 20, n = i }, timeout: 5)).Task.Id);
+        }
+
+        Assert.NotEmpty(queuedAtCrash.Items);
+        foreach (var id in acknowledged)
+        {
+            var done = await mesh.WaitForAsync(tenant, id, static t => t.Status.IsTerminal(), TimeSpan.FromSeconds(60));
+            Assert.Equal(MeshTaskStatus.Succeeded, done.Status);
+        }
+
+        var succeeded = new HashSet<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await mesh.Client.ListTasksAsync(tenant, new TaskQuery { Status = MeshTaskStatus.Succeeded, Limit = 1000, Cursor = cursor }, TestContext.Current.CancellationToken);
+            succeeded.UnionWith(page.Items.Select(static t => t.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(acknowledged.Count, succeeded.Count);
+        Assert.Superset(acknowledged.ToHashSet(), succeeded);
+    }
+
+    [Fact]
+    public async Task ResultWithStaleLeaseToken_Gets409AndChangesNothing()
+    {
+        await using var mesh = await MeshUnderTest.StartAsync();
+        var tenant = await mesh.TenantAsync();
+        using var http = new HttpClient { BaseAddress = mesh.Url };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", mesh.AdminKey);
+        var ct = TestContext.Current.CancellationToken;
+        await http.PutAsJsonAsync($"/v1/tenants/{tenant}/agents/manual-1", new { name = "manual", capabilities = new[] { new { name = "echo", level = 3 } } }, ct);
+        await http.PostAsJsonAsync($"/v1/tenants/{tenant}/agents/manual-1/poll", new { max = 1, waitSeconds = 0 }, ct);
+        var submitted = await mesh.SubmitAsync(tenant, new { }, timeout: 1);
+        var first = (await (await http.PostAsJsonAsync($"/v1/tenants/{tenant}/agents/manual-1/poll", new { max = 1, waitSeconds = 10 }, ct)).Content.ReadFromJsonAsync<JsonObject>(ct))!["assignments"]![0]!;
+        await mesh.WaitForAsync(tenant, submitted.Task.Id, static t => t.Attempts.Count == 1 && t.Attempts[0].Outcome == AttemptOutcome.TimedOut);
+        var second = (await (await http.PostAsJsonAsync($"/v1/tenants/{tenant}/agents/manual-1/poll", new { max = 1, waitSeconds = 10 }, ct)).Content.ReadFromJsonAsync<JsonObject>(ct))!["assignments"]![0]!;
+
+        var stale = await http.PostAsJsonAsync($"/v1/tenants/{tenant}/tasks/{submitted.Task.Id}/complete", new { leaseToken = (string)first["leaseToken"]!, output = "late" }, ct);
+        var problem = await stale.Content.ReadFromJsonAsync<JsonObject>(ct);
+        var after = await mesh.Client.GetTaskAsync(tenant, submitted.Task.Id, ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("lease_conflict", (string)problem!["code"]!);
+        Assert.Equal(MeshTaskStatus.Running, after.Status);
+        Assert.Equal(2, (int)second["attempt"]!);
+        Assert.Null(after.Output);
+    }
+}
