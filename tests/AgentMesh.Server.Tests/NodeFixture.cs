@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentMesh.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AgentMesh.Server.Tests;
 
 /// <summary>A real node on a random loopback port with its SQLite store in a temporary folder.</summary>
-public sealed class NodeFixture : IAsyncLifetime
+public class NodeFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -24,15 +23,49 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>Extra command-line settings for the node, e.g. lower limits.</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
-        _app = AgentMeshNode.Build(["--urls", "http://127.0.0.1:0", "--AgentMesh:Node:DataPath", DataPath, "--Logging:LogLevel:Default", "Warning", "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100"]);
+        await StartAsync();
+    }
+
+    /// <summary>Stops the node and starts a new one on the same data folder (a new port).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--AgentMesh:Node:DataPath", DataPath,
+            "--Logging:LogLevel:Default", "Warning",
+            "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100",
+            .. Settings,
+        ];
+        _app = AgentMeshNode.Build(args);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataPath, "admin.key"))).Trim();
+        Admin?.Dispose();
         Admin = Client(AdminKey);
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
     }
 
     public HttpClient Client(string? key)
@@ -47,10 +80,10 @@ public sealed class NodeFixture : IAsyncLifetime
     }
 
     /// <summary>A new tenant with a tenant-admin key.</summary>
-    public async Task<(string Tenant, HttpClient Client)> TenantAsync()
+    public async Task<(string Tenant, HttpClient Client)> TenantAsync(object? quotas = null)
     {
         var tenant = "t-" + Guid.NewGuid().ToString("N")[..12];
-        var created = await Admin.PostAsJsonAsync("/v1/tenants", new { id = tenant, name = tenant });
+        var created = await Admin.PostAsJsonAsync("/v1/tenants", new { id = tenant, name = tenant, quotas });
         created.EnsureSuccessStatusCode();
         var key = await KeyAsync(tenant, ["tenant-admin"]);
         return (tenant, Client(key));
@@ -71,12 +104,7 @@ public sealed class NodeFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Admin?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
+        await StopAsync();
         try
         {
             Directory.Delete(DataPath, recursive: true);
@@ -84,5 +112,21 @@ public sealed class NodeFixture : IAsyncLifetime
         catch (IOException)
         {
         }
+
+        GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>A node with small limits: 64 KiB bodies, 1 KiB task inputs.</summary>
+public sealed class SmallLimitsNodeFixture : NodeFixture
+{
+    public const int MaxInputBytes = 1024;
+
+    public const int MaxBodyBytes = 64 * 1024;
+
+    protected override IEnumerable<string> Settings =>
+    [
+        "--AgentMesh:Engine:MaxInputBytes", MaxInputBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--AgentMesh:Node:MaxRequestBodyBytes", MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
 }

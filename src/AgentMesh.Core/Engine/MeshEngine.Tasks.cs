@@ -63,7 +63,7 @@ public sealed partial class MeshEngine
             if (tenant.Unfinished + fresh > tenant.Tenant.Quotas.MaxPendingTasks)
             {
                 _commits.Release();
-                return new MeshError(MeshErrorKind.Overloaded, "quota_exceeded", $"Tenant '{tenantId}' has {tenant.Unfinished} unfinished tasks; its limit is {tenant.Tenant.Quotas.MaxPendingTasks}.");
+                return new MeshError(MeshErrorKind.QuotaExceeded, "quota_exceeded", $"Tenant '{tenantId}' has {tenant.Unfinished} unfinished tasks; its limit is {tenant.Tenant.Quotas.MaxPendingTasks}.");
             }
 
             var pending = new PendingCommit(new ChangeSet());

@@ -61,7 +61,12 @@ internal static partial class AgentEndpoints
 
         for (var i = 0; i < leases.Count; i++)
         {
-            if (leases[i] is null || string.IsNullOrEmpty(leases[i].LeaseToken))
+            if (leases[i]?.TaskId is null)
+            {
+                errors.Add($"leases[{i}].taskId", "is required.");
+            }
+
+            if (string.IsNullOrEmpty(leases[i]?.LeaseToken))
             {
                 errors.Add($"leases[{i}].leaseToken", "is required.");
             }
@@ -72,7 +77,7 @@ internal static partial class AgentEndpoints
             return Problems.From(http, MeshError.Invalid(errors));
         }
 
-        var beat = await engine.HeartbeatAsync(tenant, agentId, body?.Load, [.. leases.Select(static l => new LeaseRef(l.TaskId, l.LeaseToken!))], cancellationToken);
+        var beat = await engine.HeartbeatAsync(tenant, agentId, body?.Load, [.. leases.Select(static l => new LeaseRef(l.TaskId!.Value, l.LeaseToken!))], cancellationToken);
         return beat.IsSuccess
             ? TypedResults.Ok(new HeartbeatResponse(beat.Value!.Leases, beat.Value.Lost, beat.Value.Cancellations))
             : Problems.From(http, beat.Error!);
@@ -107,6 +112,13 @@ internal static partial class AgentEndpoints
             return Problems.From(http, MeshError.Invalid(errors));
         }
 
+        // Results for an agent that does not exist are a 404 of the whole call, not one per item.
+        var agent = engine.GetAgent(tenant, agentId);
+        if (!agent.IsSuccess)
+        {
+            return Problems.From(http, agent.Error!);
+        }
+
         var outcomes = await engine.ReportManyAsync(tenant, agentId, reports, cancellationToken);
         var answer = new ResultOutcome[outcomes.Count];
         for (var i = 0; i < outcomes.Count; i++)
@@ -128,6 +140,12 @@ internal static partial class AgentEndpoints
             return null;
         }
 
+        if (item.TaskId is not { } taskId)
+        {
+            errors.Add($"{at}.taskId", "is required.");
+            return null;
+        }
+
         if (string.IsNullOrEmpty(item.LeaseToken))
         {
             errors.Add($"{at}.leaseToken", "is required.");
@@ -137,7 +155,7 @@ internal static partial class AgentEndpoints
         switch (item.Outcome)
         {
             case "succeeded":
-                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Succeeded) { Output = item.Output?.GetRawText() ?? "null" };
+                return new TaskReport(taskId, item.LeaseToken, ReportKind.Succeeded) { Output = item.Output?.GetRawText() ?? "null" };
             case "failed":
                 if (item.Error is null || string.IsNullOrEmpty(item.Error.Code))
                 {
@@ -145,11 +163,35 @@ internal static partial class AgentEndpoints
                     return null;
                 }
 
-                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Failed) { Error = item.Error, Retryable = item.Retryable ?? true };
+                if (item.Error.Code.Length > 128 || item.Error.Message is { Length: > 4000 })
+                {
+                    errors.Add($"{at}.error", "code must be at most 128 characters and message at most 4000.");
+                    return null;
+                }
+
+                return new TaskReport(taskId, item.LeaseToken, ReportKind.Failed) { Error = item.Error, Retryable = item.Retryable ?? true };
             case "declined":
-                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Declined) { Reason = item.Reason };
+                if (item.Reason is { Length: > 1000 })
+                {
+                    errors.Add($"{at}.reason", "must be at most 1000 characters.");
+                    return null;
+                }
+
+                return new TaskReport(taskId, item.LeaseToken, ReportKind.Declined) { Reason = item.Reason };
             case "progress":
-                return new TaskReport(item.TaskId, item.LeaseToken, ReportKind.Progress) { Percent = item.Percent ?? 0, Message = item.Message };
+                if (item.Percent is not (>= 0 and <= 100))
+                {
+                    errors.Add($"{at}.percent", "is required and must be between 0 and 100.");
+                    return null;
+                }
+
+                if (item.Message is { Length: > 1000 })
+                {
+                    errors.Add($"{at}.message", "must be at most 1000 characters.");
+                    return null;
+                }
+
+                return new TaskReport(taskId, item.LeaseToken, ReportKind.Progress) { Percent = item.Percent.Value, Message = item.Message };
             default:
                 errors.Add($"{at}.outcome", "must be one of succeeded, failed, declined, progress.");
                 return null;

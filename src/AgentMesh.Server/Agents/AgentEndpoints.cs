@@ -65,7 +65,14 @@ internal static partial class AgentEndpoints
         }
 
         var etag = SetETag(http, found.Value!);
-        return http.Request.Headers.IfNoneMatch == etag ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(found.Value);
+        return Matches(http.Request.GetTypedHeaders().IfNoneMatch, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(found.Value);
+    }
+
+    /// <summary>RFC 9110 §13.1.2: any listed tag (weak comparison) or <c>*</c> matches.</summary>
+    private static bool Matches(IList<Microsoft.Net.Http.Headers.EntityTagHeaderValue> ifNoneMatch, string etag)
+    {
+        var current = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(etag);
+        return ifNoneMatch.Any(tag => tag.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
     private static Results<Ok<ItemsPage<AgentView>>, ProblemHttpResult> List(

@@ -36,10 +36,10 @@ internal static class JsonBody
         }
         catch (JsonException exception)
         {
-            var field = FieldOf(exception.Path);
-            var message = exception.InnerException is null && exception.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && field == "body"
-                ? "is not valid JSON."
-                : "is not valid JSON or has the wrong type.";
+            // The reader's own exception (a JsonException) inside means the text is not JSON at all; its path is only where reading stopped.
+            var notJson = exception.InnerException is JsonException;
+            var field = notJson ? "body" : FieldOf(exception.Path);
+            var message = notJson ? "is not valid JSON." : "has the wrong JSON type or format.";
             return (null, Problems.Make(http, StatusCodes.Status400BadRequest, "malformed_json", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] }));
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -11,7 +11,13 @@ internal static partial class RequestPipeline
 
     public static void UseAgentMeshPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler(static error => error.Run(WriteExceptionAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteExceptionAsync,
+
+            // A query value that does not bind is the caller's mistake, answered 400; it is not an error of the node.
+            SuppressDiagnosticsCallback = static context => context.Exception is BadHttpRequestException,
+        });
         app.Use(static (http, next) =>
         {
             var incoming = http.Request.Headers[RequestIdHeader].FirstOrDefault();
@@ -34,6 +40,7 @@ internal static partial class RequestPipeline
             {
                 404 => ("route_not_found", $"No endpoint answers {http.Request.Method} {http.Request.Path}."),
                 405 => ("method_not_allowed", $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+                415 => ("unsupported_media_type", "The body must be application/json."),
                 _ => ("request_failed", "The request failed."),
             };
             await Problems.Make(http, http.Response.StatusCode, code, detail).ExecuteAsync(http);

@@ -13,6 +13,7 @@ namespace AgentMesh.Server.Http;
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict,
     Converters = [
         typeof(SnakeCaseEnumConverter<MeshTaskStatus>),
         typeof(SnakeCaseEnumConverter<AgentStatus>),
@@ -67,14 +68,14 @@ internal sealed record PollRequest(int? Max, int? WaitSeconds);
 
 internal sealed record PollResponse(IReadOnlyList<Assignment> Assignments, IReadOnlyList<Guid> Cancellations, IReadOnlyList<JsonElement> Calls);
 
-internal sealed record LeaseRequest(Guid TaskId, string? LeaseToken);
+internal sealed record LeaseRequest(Guid? TaskId, string? LeaseToken);
 
 internal sealed record HeartbeatRequest(double? Load, IReadOnlyList<LeaseRequest>? Leases);
 
 internal sealed record HeartbeatResponse(IReadOnlyList<LeaseExtension> Leases, IReadOnlyList<Guid> Lost, IReadOnlyList<Guid> Cancellations);
 
 internal sealed record ResultItem(
-    Guid TaskId,
+    Guid? TaskId,
     string? LeaseToken,
     string? Outcome,
     JsonElement? Output,

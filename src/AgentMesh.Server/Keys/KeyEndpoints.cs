@@ -41,6 +41,11 @@ internal static class KeyEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string tenant, string keyId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
     {
+        if (!engine.TenantExists(tenant))
+        {
+            return Problems.TenantNotFound(http, tenant);
+        }
+
         var revoked = await engine.RevokeKeyAsync(tenant, keyId, cancellationToken);
         return revoked.IsSuccess ? TypedResults.NoContent() : Problems.From(http, revoked.Error!);
     }

@@ -174,10 +174,17 @@ internal static partial class TaskEndpoints
             : Answer(http, await engine.CancelAsync(tenant, id, body?.Reason, cancellationToken));
     }
 
-    private static async Task<IResult> RetryAsync(string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken) =>
-        !Guid.TryParse(taskId, out var id)
+    private static async Task<IResult> RetryAsync(string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    {
+        if (!engine.TenantExists(tenant))
+        {
+            return Problems.TenantNotFound(http, tenant);
+        }
+
+        return !Guid.TryParse(taskId, out var id)
             ? Problems.From(http, Validation.MeshError.TaskNotFound(taskId))
             : Answer(http, await engine.RetryAsync(tenant, id, cancellationToken));
+    }
 
     private static async Task<IResult> ApproveAsync(string tenant, string taskId, bool approve, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
     {
