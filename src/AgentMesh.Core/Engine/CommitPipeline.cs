@@ -79,7 +79,7 @@ internal sealed partial class CommitPipeline : IDisposable
             _places.Release(batch.Count);
             try
             {
-                await _store.CommitAsync(batch.Count == 1 ? changes : [Coalesce(changes)], cancellationToken);
+                await _store.CommitAsync([Coalesce(changes)], cancellationToken);
                 Batches++;
                 Commits += batch.Count;
                 Committed?.Invoke(batch);

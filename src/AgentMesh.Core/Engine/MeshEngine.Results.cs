@@ -24,7 +24,7 @@ public sealed partial class MeshEngine
         PendingCommit? commit;
         lock (_gate)
         {
-            if (!_tenants.ContainsKey(tenantId))
+            if (!_tenants.TryGetValue(tenantId, out var tenant))
             {
                 _commits.Release();
                 var missing = MeshError.TenantNotFound(tenantId);
@@ -49,6 +49,12 @@ public sealed partial class MeshEngine
                 }
 
                 results[i] = Apply(task, actingAgent, report, pending);
+            }
+
+            // Slots freed by these results take the next queued tasks in the same transaction.
+            if (!_dispatchPaused)
+            {
+                DispatchTenant(tenant, tenant.Quantum(_options.DispatchQuantum), pending);
             }
 
             commit = EnqueueOrRelease(pending);

@@ -191,7 +191,7 @@ internal static partial class AgentEndpoints
                     return null;
                 }
 
-                return new TaskReport(taskId, item.LeaseToken, ReportKind.Progress) { Percent = item.Percent.Value, Message = item.Message };
+                return new TaskReport(taskId, item.LeaseToken, ReportKind.Progress) { Percent = Tasks.TaskEndpoints.ProgressPercent(item.Percent.Value), Message = item.Message };
             default:
                 errors.Add($"{at}.outcome", "must be one of succeeded, failed, declined, progress.");
                 return null;

@@ -82,7 +82,7 @@ internal sealed record ResultItem(
     TaskError? Error,
     bool? Retryable,
     string? Reason,
-    int? Percent,
+    double? Percent,
     string? Message);
 
 internal sealed record ResultsRequest(IReadOnlyList<ResultItem>? Results);
@@ -97,7 +97,7 @@ internal sealed record CompleteRequest(string? LeaseToken, JsonElement? Output);
 
 internal sealed record FailRequest(string? LeaseToken, TaskError? Error, bool? Retryable);
 
-internal sealed record ProgressRequest(string? LeaseToken, int? Percent, string? Message);
+internal sealed record ProgressRequest(string? LeaseToken, double? Percent, string? Message);
 
 internal sealed record DeclineRequest(string? LeaseToken, string? Reason);
 

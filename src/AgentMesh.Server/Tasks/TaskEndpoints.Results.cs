@@ -42,9 +42,12 @@ internal static partial class TaskEndpoints
             return Problems.Invalid(http, "percent", "is required.");
         }
 
-        var result = await ReportAsync(tenant, taskId, body.LeaseToken, id => new TaskReport(id, body.LeaseToken!, ReportKind.Progress) { Percent = body.Percent.Value, Message = body.Message }, http, engine, cancellationToken);
+        var result = await ReportAsync(tenant, taskId, body.LeaseToken, id => new TaskReport(id, body.LeaseToken!, ReportKind.Progress) { Percent = ProgressPercent(body.Percent.Value), Message = body.Message }, http, engine, cancellationToken);
         return result is IStatusCodeHttpResult { StatusCode: 200 } ? TypedResults.Ok(new EmptyResponse()) : result;
     }
+
+    /// <summary>Percent may be any JSON number; it is kept as a whole percent (out-of-range values still fail validation).</summary>
+    internal static int ProgressPercent(double percent) => double.IsFinite(percent) ? (int)Math.Clamp(Math.Round(percent), -1, 101) : -1;
 
     private static async Task<IResult> DeclineAsync(string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
     {
