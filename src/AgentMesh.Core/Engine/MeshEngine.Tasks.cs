@@ -129,7 +129,7 @@ public sealed partial class MeshEngine
         var requiresApproval = submission.RequiresApproval ?? false;
         var snapshot = new MeshTask
         {
-            Id = Guid.CreateVersion7(now),
+            Id = _taskIds.Next(),
             Tenant = tenant.Id,
             Type = submission.Type!,
             Status = requiresApproval ? MeshTaskStatus.AwaitingApproval : MeshTaskStatus.Queued,

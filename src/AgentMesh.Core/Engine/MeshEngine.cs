@@ -36,6 +36,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly Channel<bool> _dispatchSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CommitPipeline _commits;
     private readonly Random _random = new();
+    private readonly Ids.TimeOrderedIds _taskIds;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _commitLoop;
     private Task? _dispatchLoop;
@@ -49,6 +50,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _taskIds = new Ids.TimeOrderedIds(time);
         _commits = new CommitPipeline(store, _options.CommitQueueCapacity, _options.CommitBatchSize, logger)
         {
             Committed = OnCommitted,
