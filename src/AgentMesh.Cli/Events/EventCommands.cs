@@ -23,7 +23,7 @@ internal static class EventCommands
         {
             Description = "Only these event types, comma-separated: agentmesh.task.succeeded or short, task.succeeded.",
         };
-        var since = new Option<long?>("--since") { Description = "Replay from after this event sequence number; live events only by default." };
+        var since = new Option<long?>("--since") { Description = "Replay from after this event sequence number (0: the whole history); from about now by default." };
         var command = new Command("tail", "Print events as they happen (one line each; one JSON object per line with --json) until Ctrl+C.")
         {
             tenant, types, since,
@@ -33,8 +33,9 @@ internal static class EventCommands
             var tenantId = run.Get(tenant)!;
             var wanted = run.Get(types)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(EventText.FullType).ToArray();
 
-            // Read the tenant first: an unknown tenant, a bad key or an unreachable node fails here rather than in the stream's retries.
+            // Read first: an unknown tenant, a bad key or an unreachable node fails here rather than in the stream's retries.
             await run.Client.GetTenantAsync(tenantId, cancellationToken);
+            var from = run.Get(since) ?? await EventWatermark.ReadAsync(run.Client, tenantId, cancellationToken);
             if (!run.Json)
             {
                 await run.Output.Error.WriteLineAsync($"Following events of tenant {tenantId} at {run.Session.Connection.Url} (Ctrl+C to stop)…");
@@ -42,7 +43,7 @@ internal static class EventCommands
 
             try
             {
-                await foreach (var meshEvent in run.Client.StreamEventsAsync(tenantId, wanted, run.Get(since), cancellationToken))
+                await foreach (var meshEvent in run.Client.StreamEventsAsync(tenantId, wanted, from, cancellationToken))
                 {
                     if (run.Json)
                     {

@@ -27,11 +27,11 @@ internal static class EventText
             line.Append(subject).Append("  ");
         }
 
-        return line.Append(Details(meshEvent.Data)).ToString().TrimEnd();
+        return line.Append(Details(meshEvent.Data, meshEvent.Type)).ToString().TrimEnd();
     }
 
-    /// <summary>The interesting fields of an event's data, as <c>name=value</c> pairs.</summary>
-    public static string Details(JsonElement data)
+    /// <summary>The interesting fields of an event's data, as <c>name=value</c> pairs; progress and errors only on the events about them.</summary>
+    public static string Details(JsonElement data, string type)
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
@@ -44,14 +44,15 @@ internal static class EventText
         Add(parts, data, "attempt", "attempt");
         Add(parts, data, "agentId", "agent");
         Add(parts, data, "priority", "priority");
-        if (data.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object)
+        if (type.EndsWith(".progress", StringComparison.Ordinal) && data.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object)
         {
             var percent = progress.TryGetProperty("percent", out var p) && p.TryGetDouble(out var value) ? value.ToString("0", CultureInfo.InvariantCulture) + "%" : "";
             var message = progress.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? " " + m.GetString() : "";
             parts.Add($"progress={percent}{message}");
         }
 
-        if (data.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        var aboutFailure = type.Contains("fail", StringComparison.Ordinal) || type.Contains("dead_lettered", StringComparison.Ordinal) || type.Contains("expired", StringComparison.Ordinal);
+        if (aboutFailure && data.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
         {
             var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
             var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
@@ -59,7 +60,11 @@ internal static class EventText
         }
 
         Add(parts, data, "reason", "reason");
-        Add(parts, data, "nextAttemptAt", "retry at");
+        if (data.TryGetProperty("nextAttemptAt", out var next) && next.ValueKind == JsonValueKind.String && next.TryGetDateTimeOffset(out var at))
+        {
+            parts.Add($"retry at {Format.Clock(at)}");
+        }
+
         Add(parts, data, "name", "name");
         Add(parts, data, "keyId", "key");
         return string.Join("  ", parts);

@@ -73,7 +73,7 @@ internal static class TaskTables
                 meshEvent.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Format.Clock(meshEvent.Time),
                 Markup.Escape(EventText.ShortType(meshEvent.Type)),
-                Markup.Escape(EventText.Details(meshEvent.Data)));
+                Markup.Escape(EventText.Details(meshEvent.Data, meshEvent.Type)));
         }
 
         return new Rows(grid, attempts, history);

@@ -55,7 +55,7 @@ internal static class TaskWatch
             if (meshEvent.Data.ValueKind == System.Text.Json.JsonValueKind.Object
                 && meshEvent.Data.TryGetProperty("status", out var status) && SnakeCase.Parse<MeshTaskStatus>(status.GetString()) is { } current)
             {
-                progress = meshEvent.Type.EndsWith(".progress", StringComparison.Ordinal) ? EventText.Details(meshEvent.Data) : progress;
+                progress = meshEvent.Type.EndsWith(".progress", StringComparison.Ordinal) ? EventText.Details(meshEvent.Data, meshEvent.Type) : progress;
                 setStatus(StatusText(current, progress));
             }
         }
