@@ -52,15 +52,12 @@ internal static class Usage
 
         public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken)
         {
+            // Without a subcommand, that is the problem to report, not the options the subcommands require.
             var output = new CommandOutput(parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
-            if (!await ReportParseErrorsAsync(parseResult, output))
-            {
-                var group = parseResult.CommandResult.Command;
-                await output.WriteErrorAsync(
-                    $"error: choose one of: {string.Join(", ", group.Subcommands.Select(c => c.Name))}.{Environment.NewLine}" +
-                    $"Run '{CommandPath(group)} --help' for usage.");
-            }
-
+            var group = parseResult.CommandResult.Command;
+            await output.WriteErrorAsync(
+                $"error: choose one of: {string.Join(", ", group.Subcommands.Select(c => c.Name))}.{Environment.NewLine}" +
+                $"Run '{CommandPath(group)} --help' for usage.");
             return ExitCodes.BadUsage;
         }
     }
