@@ -42,11 +42,12 @@ internal sealed class DemoStatusLine(
             DemoLog.StatusUnavailable(logger, exception);
         }
 
+        var seconds = (int)Math.Round(elapsed.TotalSeconds);
         var inFlight = runners.Sum(r => r.InFlight);
         var busyAgents = runners.Count(r => r.InFlight > 0);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"[{(int)elapsed.TotalMinutes:00}:{elapsed.Seconds:00}] submitted {counters.SubmittedCount} (+{counters.DeduplicatedCount} idempotent repeats)" +
+            $"[{seconds / 60:00}:{seconds % 60:00}] submitted {counters.SubmittedCount} (+{counters.DeduplicatedCount} idempotent repeats)" +
             $" · succeeded {counters.SucceededCount} · retried {counters.RetriedCount} · failed {counters.FailedCount} · expired {counters.ExpiredCount}" +
             $" · queued {queued} · busy {busyAgents}/{runners.Count} agents, {inFlight}/{slots} slots");
     }
