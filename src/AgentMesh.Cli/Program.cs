@@ -1,20 +1,14 @@
 using System.CommandLine;
-using AgentMesh.Cli.Agents;
-using AgentMesh.Cli.Events;
-using AgentMesh.Cli.Keys;
 using AgentMesh.Cli.Serve;
-using AgentMesh.Cli.Status;
-using AgentMesh.Cli.Tasks;
-using AgentMesh.Cli.Tenants;
 
 var root = new RootCommand("AgentMesh: an event-driven runtime for multi-agent systems.")
 {
     ServeCommand.Create(),
-    TenantCommands.Create(),
-    KeyCommands.Create(),
-    AgentCommands.Create(),
-    TaskCommands.Create(),
-    EventCommands.Create(),
-    StatusCommand.Create(),
+    AgentMesh.Cli.Tenants.TenantCommands.Create(),
+    AgentMesh.Cli.Keys.KeyCommands.Create(),
+    AgentMesh.Cli.Agents.AgentCommands.Create(),
+    AgentMesh.Cli.Tasks.TaskCommands.Create(),
+    AgentMesh.Cli.Events.EventCommands.Create(),
+    AgentMesh.Cli.Status.StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
