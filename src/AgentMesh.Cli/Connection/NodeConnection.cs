@@ -11,12 +11,27 @@ internal sealed record NodeConnection(Uri Url, string? Key)
     public const string UrlFile = "node.url";
     public const string KeyFile = "admin.key";
 
+    /// <summary>Where <see cref="Url"/> came from, for error messages: <c>--url</c>, <c>AGENTMESH_URL</c>, a file, or the default.</summary>
+    public string UrlSource { get; init; } = "--url";
+
+    /// <summary>Where <see cref="Key"/> came from, or that none was found.</summary>
+    public string KeySource { get; init; } = "--key";
+
     public static NodeConnection Resolve(string? url, string? key, string dataPath)
     {
-        url ??= Environment.GetEnvironmentVariable("AGENTMESH_URL") ?? ReadFile(dataPath, UrlFile) ?? AgentMesh.Server.Hosting.NodeOptions.DefaultUrl;
-        key ??= Environment.GetEnvironmentVariable("AGENTMESH_API_KEY") ?? ReadFile(dataPath, KeyFile);
-        return new NodeConnection(new Uri(url), key);
+        var (resolvedUrl, urlSource) = url is not null ? (url, "--url")
+            : Environment.GetEnvironmentVariable("AGENTMESH_URL") is { Length: > 0 } fromEnvironment ? (fromEnvironment, "AGENTMESH_URL")
+            : ReadFile(dataPath, UrlFile) is { } fromFile ? (fromFile, Path.Combine(dataPath, UrlFile))
+            : (AgentMesh.Server.Hosting.NodeOptions.DefaultUrl, "the default address");
+        var (resolvedKey, keySource) = key is not null ? (key, "--key")
+            : Environment.GetEnvironmentVariable("AGENTMESH_API_KEY") is { Length: > 0 } keyFromEnvironment ? (keyFromEnvironment, "AGENTMESH_API_KEY")
+            : ReadFile(dataPath, KeyFile) is { } keyFromFile ? (keyFromFile, Path.Combine(dataPath, KeyFile))
+            : ((string?)null, "nowhere (no --key, AGENTMESH_API_KEY or " + Path.Combine(dataPath, KeyFile) + ")");
+        return new NodeConnection(new Uri(resolvedUrl), resolvedKey) { UrlSource = urlSource, KeySource = keySource };
     }
+
+    /// <summary>How the URL and key were found, for people reading an error.</summary>
+    public string Describe() => $"URL from {UrlSource}; key from {KeySource}";
 
     public AgentMeshClient CreateClient() => AgentMeshClient.Create(Url, Key ?? string.Empty);
 

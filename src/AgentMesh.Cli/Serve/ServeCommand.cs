@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentMesh.Cli.Connection;
+using AgentMesh.Cli.Demo;
 using AgentMesh.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,13 +17,19 @@ internal static class ServeCommand
     {
         var data = new Option<string>("--data") { Description = "Data folder for the embedded database and admin.key.", DefaultValueFactory = static _ => "./data" };
         var urls = new Option<string>("--urls") { Description = "Address to listen on.", DefaultValueFactory = static _ => NodeOptions.DefaultUrl };
-        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default).") { data, urls };
+        var demo = new Option<bool>("--demo") { Description = "Also run sample agents and a steady workload in tenant 'demo', to watch tasks flow." };
+        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default).") { data, urls, demo };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
             var dataPath = Path.GetFullPath(result.GetValue(data)!);
-            var passThrough = result.UnmatchedTokens.ToArray();
+            var passThrough = result.GetValue(demo) ? [.. DemoMode.NodeArguments, .. result.UnmatchedTokens] : result.UnmatchedTokens.ToArray();
             await using var app = Build(dataPath, result.GetValue(urls)!, passThrough, configure: null);
+            if (result.GetValue(demo))
+            {
+                return await DemoMode.RunAsync(app, dataPath, result.InvocationConfiguration.Output, cancellationToken);
+            }
+
             await RunAsync(app, dataPath, cancellationToken);
             return 0;
         });
@@ -40,12 +47,20 @@ internal static class ServeCommand
     /// <summary>Starts the node, records its address in the data folder for the CLI, and runs until stopped.</summary>
     public static async Task RunAsync(WebApplication app, string dataPath, CancellationToken cancellationToken)
     {
+        await StartAsync(app, dataPath, Console.Out, cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+    }
+
+    /// <summary>Starts the node, records its address in the data folder for the CLI, and says where it listens.</summary>
+    /// <returns>The address it listens on.</returns>
+    public static async Task<string> StartAsync(WebApplication app, string dataPath, TextWriter output, CancellationToken cancellationToken)
+    {
         await app.StartAsync(cancellationToken);
         var address = ListeningAddress(app);
         await File.WriteAllTextAsync(Path.Combine(dataPath, NodeConnection.UrlFile), address, CancellationToken.None);
-        await Console.Out.WriteLineAsync($"AgentMesh node listening on {address} (data: {dataPath})");
-        await Console.Out.WriteLineAsync($"  API docs: {address}/docs   OpenAPI: {address}/openapi/v1.json   health: {address}/health/ready");
-        await app.WaitForShutdownAsync(cancellationToken);
+        await output.WriteLineAsync($"AgentMesh node listening on {address} (data: {dataPath})");
+        await output.WriteLineAsync($"  API docs: {address}/docs   OpenAPI: {address}/openapi/v1.json   health: {address}/health/ready");
+        return address;
     }
 
     public static string ListeningAddress(WebApplication app) =>

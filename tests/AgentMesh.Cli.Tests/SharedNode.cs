@@ -1,0 +1,7 @@
+namespace AgentMesh.Cli.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class SharedNode : ICollectionFixture<CliNode>
+{
+    public const string Name = "node";
+}
