@@ -134,6 +134,19 @@ public class EventTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task TenantStream_WithoutSince_StartsLiveAndSkipsHistory()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        await tenant.SubmitAsync();
+        await using var stream = await SseReader.OpenAsync(tenant.Http, $"{tenant.Path}/events?types=agentmesh.task.submitted");
+
+        var live = await tenant.SubmitAsync();
+        var received = await stream.NextAsync();
+
+        Assert.Equal((string)live["id"]!, (string)received!.Data["data"]!["taskId"]!);
+    }
+
+    [Fact]
     public async Task TenantStream_OtherTenantsEvents_AreNotSent()
     {
         var mine = await TenantClient.CreateAsync(node);
@@ -158,7 +171,7 @@ public class EventTests(NodeFixture node) : IClassFixture<NodeFixture>
         }
 
         long resumeAfter;
-        await using (var first = await SseReader.OpenAsync(tenant.Http, $"{tenant.Path}/events?types=agentmesh.task.submitted"))
+        await using (var first = await SseReader.OpenAsync(tenant.Http, $"{tenant.Path}/events?types=agentmesh.task.submitted&since=0"))
         {
             var one = await first.NextAsync();
             var two = await first.NextAsync();

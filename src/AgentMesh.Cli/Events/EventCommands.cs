@@ -23,7 +23,7 @@ internal static class EventCommands
         {
             Description = "Only these event types, comma-separated: agentmesh.task.succeeded or short, task.succeeded.",
         };
-        var since = new Option<long?>("--since") { Description = "Replay from after this event sequence number (0: the whole history); from about now by default." };
+        var since = new Option<long?>("--since") { Description = "Replay from after this event sequence number (0: the whole history); live from now by default." };
         var command = new Command("tail", "Print events as they happen (one line each; one JSON object per line with --json) until Ctrl+C.")
         {
             tenant, types, since,
@@ -35,7 +35,7 @@ internal static class EventCommands
 
             // Read first: an unknown tenant, a bad key or an unreachable node fails here rather than in the stream's retries.
             await run.Client.GetTenantAsync(tenantId, cancellationToken);
-            var from = run.Get(since) ?? await EventWatermark.ReadAsync(run.Client, tenantId, cancellationToken);
+            var from = run.Get(since);
             if (!run.Json)
             {
                 await run.Output.Error.WriteLineAsync($"Following events of tenant {tenantId} at {run.Session.Connection.Url} (Ctrl+C to stop)…");

@@ -12,6 +12,8 @@ public sealed class EventHub
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<EventSubscription>> _byTenant = new(StringComparer.Ordinal);
 
+    private long _lastPublished;
+
     /// <summary>Subscribers cut off because their buffer was full.</summary>
     public long Overflows { get; private set; }
 
@@ -20,6 +22,7 @@ public sealed class EventHub
         var subscription = new EventSubscription(this, tenant, types, taskId, capacity);
         lock (_gate)
         {
+            subscription.StartSequence = _lastPublished;
             if (!_byTenant.TryGetValue(tenant, out var list))
             {
                 list = [];
@@ -51,6 +54,11 @@ public sealed class EventHub
     {
         lock (_gate)
         {
+            if (events.Count > 0)
+            {
+                _lastPublished = Math.Max(_lastPublished, events[^1].Sequence);
+            }
+
             if (_byTenant.Count == 0)
             {
                 return;
@@ -96,6 +104,9 @@ public sealed class EventSubscription : IDisposable
     }
 
     public string Tenant { get; }
+
+    /// <summary>The last sequence published before this subscription began: every later event reaches it.</summary>
+    public long StartSequence { get; internal set; }
 
     public ChannelReader<MeshEvent> Reader => _channel.Reader;
 

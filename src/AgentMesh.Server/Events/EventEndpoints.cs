@@ -35,11 +35,17 @@ internal static class EventEndpoints
             return Problems.TenantNotFound(http, tenant);
         }
 
+        // Without since or Last-Event-ID the stream is live from now on; since=0 replays from the start.
         var resumeFrom = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? since;
-        long after = 0;
-        if (resumeFrom is not null && (!long.TryParse(resumeFrom, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        long? after = null;
+        if (resumeFrom is not null)
         {
-            return Problems.Invalid(http, "since", "must be an event sequence number (a non-negative integer).");
+            if (!long.TryParse(resumeFrom, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Problems.Invalid(http, "since", "must be an event sequence number (a non-negative integer).");
+            }
+
+            after = parsed;
         }
 
         var typeSet = types?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
@@ -82,14 +88,14 @@ internal static class EventEndpoints
     }
 
     private static async Task StreamAsync(
-        HttpContext http, MeshEngine engine, string tenant, IReadOnlyCollection<string>? types, Guid? taskId, long after, bool untilTerminal, CancellationToken cancellationToken)
+        HttpContext http, MeshEngine engine, string tenant, IReadOnlyCollection<string>? types, Guid? taskId, long? after, bool untilTerminal, CancellationToken cancellationToken)
     {
         var response = http.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         using var subscription = engine.Events.Subscribe(tenant, types, taskId);
-        var last = after;
+        var last = after ?? subscription.StartSequence;
         try
         {
             while (true)
