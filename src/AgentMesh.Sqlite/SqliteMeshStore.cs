@@ -17,6 +17,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
 
     private readonly string _path;
     private readonly SqliteSynchronous _synchronous;
+    private readonly TimeSpan _checkpointInterval;
     private readonly ILogger<SqliteMeshStore> _logger;
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
@@ -42,6 +43,9 @@ public sealed partial class SqliteMeshStore : IMeshStore
 
         _path = Path.GetFullPath(options.Path);
         _synchronous = options.Synchronous;
+        _checkpointInterval = options.CheckpointInterval > TimeSpan.Zero
+            ? options.CheckpointInterval
+            : throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointInterval, "CheckpointInterval must be positive.");
         _logger = logger;
         _writeConnectionString = new SqliteConnectionStringBuilder
         {
@@ -80,6 +84,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
                 _lastSequence = await LastSequenceAsync(connection, cancellationToken);
                 _writes = new PreparedWrites(connection);
                 _write = connection;
+                _checkpointLoop = CheckpointLoopAsync(_checkpointInterval, _checkpointStop.Token);
                 SqliteStoreLog.Opened(_logger, _path, schemaVersion, _synchronous, _lastSequence);
             }
             catch
@@ -123,6 +128,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
             }
 
             _disposed = true;
+            await StopCheckpointsAsync();
             _writes?.Dispose();
             _writes = null;
             using (var pooled = new SqliteConnection(_readConnectionString))
@@ -164,6 +170,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -32768;
             PRAGMA journal_size_limit = 67108864;
+            PRAGMA wal_autocheckpoint = 0;
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

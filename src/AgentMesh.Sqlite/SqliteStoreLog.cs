@@ -17,7 +17,7 @@ internal static partial class SqliteStoreLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The SQLite store did not answer a ping")]
     public static partial void PingFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Checkpointing the write-ahead log of {Path} at close failed")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Checkpointing the write-ahead log of {Path} failed")]
     public static partial void CheckpointFailed(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Closed the SQLite store at {Path}")]

@@ -8,4 +8,10 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How far a commit is flushed before it is acknowledged. Default <see cref="SqliteSynchronous.Full"/>.</summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>
+    /// How often the write-ahead log is copied into the database file, in the background, off the commit path.
+    /// Default 1 s.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

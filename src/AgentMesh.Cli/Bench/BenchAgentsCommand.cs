@@ -24,7 +24,8 @@ internal static class BenchAgentsCommand
         var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = static _ => 64 };
         var expect = new Option<int>("--expect") { Required = true };
         var output = new Option<string>("--out") { Required = true };
-        var command = new Command("bench-agents", "Runs benchmark agents (used by 'agentmesh bench').") { url, key, tenant, agents, concurrency, expect, output };
+        var skip = new Option<int>("--skip") { Description = "Samples of the first tasks (the warm-up) to leave out." };
+        var command = new Command("bench-agents", "Runs benchmark agents (used by 'agentmesh bench').") { url, key, tenant, agents, concurrency, expect, output, skip };
         command.Hidden = true;
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,7 +52,7 @@ internal static class BenchAgentsCommand
 
             await stop.CancelAsync();
             await Task.WhenAll(running);
-            await File.WriteAllLinesAsync(result.GetValue(output)!, handler.Samples.Select(static s => s.ToString("R", CultureInfo.InvariantCulture)), CancellationToken.None);
+            await File.WriteAllLinesAsync(result.GetValue(output)!, handler.Samples.Skip(result.GetValue(skip)).Select(static s => s.ToString("R", CultureInfo.InvariantCulture)), CancellationToken.None);
             return 0;
         });
         return command;

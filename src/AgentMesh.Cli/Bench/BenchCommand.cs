@@ -21,9 +21,10 @@ internal static class BenchCommand
         var data = new Option<string>("--data") { Description = "Data folder of the node for --url (finds admin.key).", DefaultValueFactory = static _ => "./data" };
         var synchronous = new Option<string>("--synchronous") { Description = "SQLite durability of the node bench starts: full (default) or normal.", DefaultValueFactory = static _ => "full" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object on the last line." };
+        var warmup = new Option<int?>("--warmup") { Description = "Tasks run the same way first and not measured, so the node is compiled and warm (default: 10% of --tasks, at most 5,000)." };
         var command = new Command("bench", "Benchmark a node: throughput and submit→start latency with agents in a separate process.")
         {
-            tasks, agents, concurrency, rate, batch, url, key, data, synchronous, json,
+            tasks, agents, concurrency, rate, batch, url, key, data, synchronous, json, warmup,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -34,8 +35,9 @@ internal static class BenchCommand
                 result.GetValue(rate),
                 result.GetValue(batch),
                 result.GetValue(synchronous)!,
-                result.GetValue(json));
-            if (settings.Tasks < 1 || settings.Agents < 1 || settings.Concurrency is < 1 or > 1000 || settings.Batch is < 1 or > 1000 || settings.Rate is < 1
+                result.GetValue(json),
+                result.GetValue(warmup) ?? Math.Min(5_000, result.GetValue(tasks) / 10));
+            if (settings.Tasks < 1 || settings.Warmup < 0 || settings.Agents < 1 || settings.Concurrency is < 1 or > 1000 || settings.Batch is < 1 or > 1000 || settings.Rate is < 1
                 || settings.Synchronous is not ("full" or "normal"))
             {
                 await Console.Error.WriteLineAsync("bench: --tasks, --agents, --rate must be positive; --concurrency and --batch 1-1000; --synchronous full or normal.");
@@ -49,4 +51,4 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json);
+internal sealed record BenchSettings(int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json, int Warmup);

@@ -35,16 +35,15 @@ internal static class BenchRun
             await WaitForLineAsync(agents, "ready", cancellationToken);
             Say(settings, $"agents: {settings.Agents} × {settings.Concurrency} slots in process {agents.Id}; submitting {settings.Tasks} tasks {(settings.Rate is { } r ? $"at {r}/s" : "at once")}");
 
-            var started = Stopwatch.GetTimestamp();
-            if (settings.Rate is { } perSecond)
+            if (settings.Warmup > 0)
             {
-                await SubmitAtRateAsync(client, tenant, settings.Tasks, perSecond, cancellationToken);
-            }
-            else
-            {
-                await SubmitAllAsync(client, tenant, settings.Tasks, settings.Batch, cancellationToken);
+                Say(settings, $"warming up with {settings.Warmup} tasks (not measured)");
+                await SubmitAsync(client, tenant, settings, settings.Warmup, cancellationToken);
+                await WaitUntilFinishedAsync(client, tenant, cancellationToken);
             }
 
+            var started = Stopwatch.GetTimestamp();
+            await SubmitAsync(client, tenant, settings, settings.Tasks, cancellationToken);
             Say(settings, $"submitted in {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s; waiting for every task to succeed");
             await WaitUntilFinishedAsync(client, tenant, cancellationToken);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -73,6 +72,11 @@ internal static class BenchRun
             }
         }
     }
+
+    private static Task SubmitAsync(AgentMeshClient client, string tenant, BenchSettings settings, int count, CancellationToken cancellationToken) =>
+        settings.Rate is { } perSecond
+            ? SubmitAtRateAsync(client, tenant, count, perSecond, cancellationToken)
+            : SubmitAllAsync(client, tenant, count, settings.Batch, cancellationToken);
 
     private static async Task SubmitAllAsync(AgentMeshClient client, string tenant, int total, int batch, CancellationToken cancellationToken)
     {
@@ -186,7 +190,8 @@ internal static class BenchRun
         {
             "bench-agents", "--url", target.Url.ToString(), "--key", target.Key ?? string.Empty, "--tenant", tenant,
             "--agents", settings.Agents.ToString(CultureInfo.InvariantCulture), "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
-            "--expect", settings.Tasks.ToString(CultureInfo.InvariantCulture), "--out", samplesFile,
+            "--expect", (settings.Warmup + settings.Tasks).ToString(CultureInfo.InvariantCulture),
+            "--skip", settings.Warmup.ToString(CultureInfo.InvariantCulture), "--out", samplesFile,
         })
         {
             info.ArgumentList.Add(argument);
