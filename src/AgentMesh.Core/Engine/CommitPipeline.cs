@@ -51,7 +51,9 @@ internal sealed partial class CommitPipeline : IDisposable
     {
         if (!_channel.Writer.TryWrite(commit))
         {
-            throw new InvalidOperationException("The commit queue refused a reserved write.");
+            // Only after Complete(): the node is stopping. The caller gets 503 and retries elsewhere or later.
+            _places.Release();
+            throw new StoreUnavailableException("The node is stopping and takes no more changes.");
         }
 
         return commit;
