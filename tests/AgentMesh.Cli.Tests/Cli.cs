@@ -1,28 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using AgentMesh.Cli.Agents;
-using AgentMesh.Cli.Events;
-using AgentMesh.Cli.Keys;
-using AgentMesh.Cli.Serve;
-using AgentMesh.Cli.Status;
-using AgentMesh.Cli.Tasks;
-using AgentMesh.Cli.Tenants;
 
 namespace AgentMesh.Cli.Tests;
 
 /// <summary>Runs the agentmesh command tree in-process, capturing what it writes.</summary>
 internal static class Cli
 {
-    public static RootCommand Root() => new("agentmesh")
-    {
-        ServeCommand.Create(),
-        TenantCommands.Create(),
-        KeyCommands.Create(),
-        AgentCommands.Create(),
-        TaskCommands.Create(),
-        EventCommands.Create(),
-        StatusCommand.Create(),
-    };
+    public static RootCommand Root() => AgentMeshCommands.Create();
 
     public static async Task<CliResult> RunAsync(params string[] args)
     {

@@ -28,7 +28,7 @@ internal sealed class DemoHandler(TimeProvider timeProvider) : IAgentHandler
 
         if (Random.Shared.NextDouble() < FailureRate)
         {
-            throw new AgentTaskException("demo_flaky", "A simulated transient failure; the mesh retries it.", retryable: true);
+            throw new AgentTaskException("demo_flaky", "A deliberate transient failure, so the demo shows retries.", retryable: true);
         }
 
         return context.Type switch

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using AgentMesh.Cli.Agents;
+using AgentMesh.Cli.Bench;
+using AgentMesh.Cli.Events;
+using AgentMesh.Cli.Keys;
+using AgentMesh.Cli.Serve;
+using AgentMesh.Cli.Status;
+using AgentMesh.Cli.Tasks;
+using AgentMesh.Cli.Tenants;
+
+namespace AgentMesh.Cli;
+
+/// <summary>The whole <c>agentmesh</c> command tree.</summary>
+internal static class AgentMeshCommands
+{
+    public static RootCommand Create() => new("AgentMesh: an event-driven runtime for multi-agent systems.")
+    {
+        ServeCommand.Create(),
+        TenantCommands.Create(),
+        KeyCommands.Create(),
+        AgentCommands.Create(),
+        TaskCommands.Create(),
+        EventCommands.Create(),
+        StatusCommand.Create(),
+        BenchCommand.Create(),
+        BenchAgentsCommand.Create(),
+    };
+}
