@@ -181,6 +181,7 @@ public sealed partial class MeshEngine
             case AttemptOutcome.Declined:
                 (task.Excluded ??= new HashSet<string>(StringComparer.Ordinal)).Add(agentId!);
                 Requeue(task, next, EventTypes.TaskDeclined, commit, reason);
+                _exclusionExpiries.Enqueue((task.Id, task.Snapshot.Version), (now + _options.DeclineExclusion).UtcTicks);
                 return;
             case AttemptOutcome.Cancelled when requeue:
                 task.AvoidAgent = agentId;

@@ -36,6 +36,7 @@ public sealed partial class MeshEngine
             ExpireLeases(now, pending);
             ReleaseBackoffs(now, pending);
             ExpireDeadlines(now, pending);
+            ForgetDeclines(now);
             if (now - _lastAgentSweep >= AgentSweepInterval)
             {
                 _lastAgentSweep = now;
@@ -102,6 +103,24 @@ public sealed partial class MeshEngine
                     },
                     EventTypes.TaskExpired,
                     commit);
+            }
+        }
+    }
+
+    /// <summary>A task still queued when its decline exclusion runs out may be offered to every capable agent again.</summary>
+    private void ForgetDeclines(DateTimeOffset now)
+    {
+        while (_exclusionExpiries.TryPeek(out var entry, out var ticks) && ticks <= now.UtcTicks)
+        {
+            _exclusionExpiries.Dequeue();
+            if (_tasks.TryGetValue(entry.Task, out var task)
+                && task.Snapshot.Status == MeshTaskStatus.Queued
+                && task.Snapshot.Version == entry.Version
+                && task.Excluded is not null)
+            {
+                task.Tenant.Queue.Remove(task);
+                task.Excluded = null;
+                Enqueue(task);
             }
         }
     }

@@ -33,6 +33,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly PriorityQueue<(Guid Task, string Token), long> _leaseExpiries = new();
     private readonly PriorityQueue<(Guid Task, long Version), long> _retries = new();
     private readonly PriorityQueue<Guid, long> _deadlines = new();
+    private readonly PriorityQueue<(Guid Task, long Version), long> _exclusionExpiries = new();
     private readonly Channel<bool> _dispatchSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CommitPipeline _commits;
     private readonly Random _random = new();
@@ -143,6 +144,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
             _leaseExpiries.Clear();
             _retries.Clear();
             _deadlines.Clear();
+            _exclusionExpiries.Clear();
             foreach (var tenant in tenants)
             {
                 _tenants[tenant.Id] = new TenantState(tenant, _options.RoutingWeights);

@@ -38,6 +38,12 @@ public sealed class MeshEngineOptions
     /// <summary>Routing score weights for every tenant; must sum to 1. Default 0.40/0.25/0.20/0.15.</summary>
     public RoutingWeights RoutingWeights { get; set; } = RoutingWeights.Default;
 
+    /// <summary>
+    /// How long a decline keeps the declining agent from being offered that task again; after it, every
+    /// capable agent may be asked again, so a task declined by a busy agent is not stranded. Default 30 s.
+    /// </summary>
+    public TimeSpan DeclineExclusion { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest poll wait an agent may ask for. Default 30 s.</summary>
     public int MaxPollWaitSeconds { get; set; } = 30;
 

@@ -211,4 +211,23 @@ public class TaskLifecycleTests
         Assert.Equal(MeshTaskStatus.Queued, approved.Value!.Status);
         Assert.Equal(task.Id, assignment.TaskId);
     }
+
+    [Fact]
+    public async Task Decline_ByTheOnlyAgent_OffersTheTaskAgainAfterTheExclusion()
+    {
+        await using var mesh = await EngineHarness.StartAsync(o => o.DeclineExclusion = TimeSpan.FromSeconds(30));
+        await mesh.AgentAsync("only-one");
+        var task = await mesh.SubmitAsync();
+        var first = await mesh.NextAsync("only-one");
+        await mesh.Engine.ReportAsync(EngineHarness.Tenant, null, new TaskReport(task.Id, first.LeaseToken, ReportKind.Declined) { Reason = "busy" }, mesh.Token);
+
+        await mesh.AdvanceAsync(TimeSpan.FromSeconds(10));
+        var stillQueued = await mesh.TaskAsync(task.Id);
+        await mesh.AdvanceAsync(TimeSpan.FromSeconds(21));
+        var second = await mesh.NextAsync("only-one");
+
+        Assert.Equal(MeshTaskStatus.Queued, stillQueued.Status);
+        Assert.Equal(task.Id, second.TaskId);
+        Assert.Equal(2, second.Attempt);
+    }
 }
