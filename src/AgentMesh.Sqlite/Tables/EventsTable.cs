@@ -11,30 +11,28 @@ internal sealed class EventsTable : IDisposable
 
     public static readonly string SelectColumns = string.Join(", ", Columns);
 
-    private readonly SqliteCommand _insert;
+    private readonly PositionalStatement _insert;
 
     public EventsTable(SqliteConnection connection)
     {
-        _insert = Statement.Prepare(connection, Statement.Insert("events", Columns), Columns);
+        _insert = new PositionalStatement(connection, Statement.Insert("events", Columns), Columns);
     }
-
-    public void Enlist(SqliteTransaction transaction) => _insert.Transaction = transaction;
 
     public void Add(MeshEvent meshEvent, long sequence)
     {
-        var p = _insert.Parameters;
+        var p = _insert;
         var i = 0;
-        p[i++].Value = sequence;
-        p[i++].Value = DbValue.Id(meshEvent.Id);
-        p[i++].Value = meshEvent.Tenant;
-        p[i++].Value = meshEvent.Type;
-        p[i++].Value = meshEvent.Subject;
-        p[i++].Value = DbValue.Ticks(meshEvent.Time);
-        p[i++].Value = DbValue.Id(meshEvent.TaskId);
-        p[i++].Value = DbValue.Text(meshEvent.AgentId);
-        p[i++].Value = DbValue.Text(meshEvent.TraceParent);
-        p[i].Value = meshEvent.Data;
-        _insert.ExecuteNonQuery();
+        p.Set(i++, sequence);
+        p.Set(i++, DbValue.Id(meshEvent.Id));
+        p.Set(i++, meshEvent.Tenant);
+        p.Set(i++, meshEvent.Type);
+        p.Set(i++, meshEvent.Subject);
+        p.Set(i++, DbValue.Ticks(meshEvent.Time));
+        p.Set(i++, DbValue.Id(meshEvent.TaskId));
+        p.Set(i++, DbValue.Text(meshEvent.AgentId));
+        p.Set(i++, DbValue.Text(meshEvent.TraceParent));
+        p.Set(i, meshEvent.Data);
+        _insert.Execute();
     }
 
     public static MeshEvent Read(SqliteDataReader reader) => new()

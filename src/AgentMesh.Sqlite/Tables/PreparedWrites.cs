@@ -30,7 +30,6 @@ internal sealed class PreparedWrites : IDisposable
         Keys.Enlist(transaction);
         Agents.Enlist(transaction);
         Tasks.Enlist(transaction);
-        Events.Enlist(transaction);
     }
 
     public void Dispose()

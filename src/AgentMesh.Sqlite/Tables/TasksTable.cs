@@ -31,14 +31,14 @@ internal sealed class TasksTable : IDisposable
 
     public static readonly string SelectColumns = string.Join(", ", Columns);
 
-    private readonly SqliteCommand _upsert;
-    private readonly SqliteCommand _update;
+    private readonly PositionalStatement _upsert;
+    private readonly PositionalStatement _update;
     private readonly SqliteCommand _exists;
 
     public TasksTable(SqliteConnection connection)
     {
-        _upsert = Statement.Prepare(connection, Statement.Upsert("tasks", Columns, ["id"]) + " WHERE excluded.version > tasks.version", Columns);
-        _update = Statement.Prepare(
+        _upsert = new PositionalStatement(connection, Statement.Upsert("tasks", Columns, ["id"]) + " WHERE excluded.version > tasks.version", Columns);
+        _update = new PositionalStatement(
             connection,
             $"UPDATE tasks SET {Statement.SetFromParameters(UpdateColumns.Skip(1))} WHERE id = @id AND version < @version",
             UpdateColumns);
@@ -47,8 +47,6 @@ internal sealed class TasksTable : IDisposable
 
     public void Enlist(SqliteTransaction transaction)
     {
-        _upsert.Transaction = transaction;
-        _update.Transaction = transaction;
         _exists.Transaction = transaction;
     }
 
@@ -59,13 +57,13 @@ internal sealed class TasksTable : IDisposable
     {
         if (isNew || task.Version == 1)
         {
-            Bind(_upsert.Parameters, task, submission: true);
-            _upsert.ExecuteNonQuery();
+            Bind(_upsert, task, submission: true);
+            _upsert.Execute();
             return;
         }
 
-        Bind(_update.Parameters, task, submission: false);
-        if (_update.ExecuteNonQuery() > 0)
+        Bind(_update, task, submission: false);
+        if (_update.Execute() > 0)
         {
             return;
         }
@@ -73,50 +71,50 @@ internal sealed class TasksTable : IDisposable
         _exists.Parameters[0].Value = DbValue.Id(task.Id);
         if (Convert.ToInt64(_exists.ExecuteScalar()) == 0)
         {
-            Bind(_upsert.Parameters, task, submission: true);
-            _upsert.ExecuteNonQuery();
+            Bind(_upsert, task, submission: true);
+            _upsert.Execute();
         }
     }
 
-    private static void Bind(SqliteParameterCollection p, MeshTask task, bool submission)
+    private static void Bind(PositionalStatement p, MeshTask task, bool submission)
     {
         var i = 0;
-        p[i++].Value = DbValue.Id(task.Id);
-        p[i++].Value = task.Status.ToWire();
-        p[i++].Value = DbValue.Text(task.Output);
-        p[i++].Value = StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError);
-        p[i++].Value = StoredJson.WriteList(task.Requirements, CoreJsonContext.Default.IReadOnlyListRequirement);
-        p[i++].Value = task.Priority;
-        p[i++].Value = DbValue.Ticks(task.Deadline);
-        p[i++].Value = task.Timeout;
-        p[i++].Value = task.MaxAttempts;
-        p[i++].Value = DbValue.Text(task.TargetAgent);
-        p[i++].Value = task.Strategy.ToWire();
-        p[i++].Value = StoredJson.WriteMap(task.Labels);
-        p[i++].Value = DbValue.Flag(task.RequiresApproval);
-        p[i++].Value = DbValue.Number(task.RequiredSuccessRate);
-        p[i++].Value = DbValue.Flag(task.CancelRequested);
-        p[i++].Value = StoredJson.Write(task.Progress, CoreJsonContext.Default.TaskProgress);
-        p[i++].Value = StoredJson.WriteList(task.Attempts, CoreJsonContext.Default.IReadOnlyListTaskAttempt);
-        p[i++].Value = task.AttemptBudgetStart;
-        p[i++].Value = DbValue.Ticks(task.UpdatedAt);
-        p[i++].Value = DbValue.Ticks(task.NextAttemptAt);
-        p[i++].Value = DbValue.Ticks(task.FinishedAt);
-        p[i++].Value = DbValue.Text(task.AgentId);
-        p[i++].Value = DbValue.Text(task.LeaseToken);
-        p[i++].Value = DbValue.Ticks(task.LeaseExpiresAt);
-        p[i++].Value = DbValue.Text(task.TraceParent);
-        p[i++].Value = task.Version;
+        p.Set(i++, DbValue.Id(task.Id));
+        p.Set(i++, task.Status.ToWire());
+        p.Set(i++, DbValue.Text(task.Output));
+        p.Set(i++, StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError));
+        p.Set(i++, StoredJson.WriteList(task.Requirements, CoreJsonContext.Default.IReadOnlyListRequirement));
+        p.Set(i++, task.Priority);
+        p.Set(i++, DbValue.Ticks(task.Deadline));
+        p.Set(i++, task.Timeout);
+        p.Set(i++, task.MaxAttempts);
+        p.Set(i++, DbValue.Text(task.TargetAgent));
+        p.Set(i++, task.Strategy.ToWire());
+        p.Set(i++, StoredJson.WriteMap(task.Labels));
+        p.Set(i++, DbValue.Flag(task.RequiresApproval));
+        p.Set(i++, DbValue.Number(task.RequiredSuccessRate));
+        p.Set(i++, DbValue.Flag(task.CancelRequested));
+        p.Set(i++, StoredJson.Write(task.Progress, CoreJsonContext.Default.TaskProgress));
+        p.Set(i++, StoredJson.WriteList(task.Attempts, CoreJsonContext.Default.IReadOnlyListTaskAttempt));
+        p.Set(i++, task.AttemptBudgetStart);
+        p.Set(i++, DbValue.Ticks(task.UpdatedAt));
+        p.Set(i++, DbValue.Ticks(task.NextAttemptAt));
+        p.Set(i++, DbValue.Ticks(task.FinishedAt));
+        p.Set(i++, DbValue.Text(task.AgentId));
+        p.Set(i++, DbValue.Text(task.LeaseToken));
+        p.Set(i++, DbValue.Ticks(task.LeaseExpiresAt));
+        p.Set(i++, DbValue.Text(task.TraceParent));
+        p.Set(i++, task.Version);
         if (submission)
         {
-            p[i++].Value = task.Tenant;
-            p[i++].Value = task.Type;
-            p[i++].Value = DbValue.Text(task.IdempotencyKey);
-            p[i++].Value = DbValue.Id(task.ParentTaskId);
-            p[i++].Value = DbValue.Id(task.WorkflowId);
-            p[i++].Value = DbValue.Text(task.CorrelationId);
-            p[i++].Value = DbValue.Ticks(task.CreatedAt);
-            p[i].Value = task.Input;
+            p.Set(i++, task.Tenant);
+            p.Set(i++, task.Type);
+            p.Set(i++, DbValue.Text(task.IdempotencyKey));
+            p.Set(i++, DbValue.Id(task.ParentTaskId));
+            p.Set(i++, DbValue.Id(task.WorkflowId));
+            p.Set(i++, DbValue.Text(task.CorrelationId));
+            p.Set(i++, DbValue.Ticks(task.CreatedAt));
+            p.Set(i, task.Input);
         }
     }
 
