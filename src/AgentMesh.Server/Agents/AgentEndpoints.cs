@@ -16,11 +16,13 @@ internal static partial class AgentEndpoints
         agents.MapGet("/{agentId}", Get).RequireAccess(Access.Read);
 
         var operate = agents.MapGroup("/{agentId}").RequireAccess(Access.Operate);
-        operate.MapPost("/pause", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Pause, http, engine, ct));
-        operate.MapPost("/resume", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Resume, http, engine, ct));
-        operate.MapPost("/drain", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Drain, http, engine, ct));
-        operate.MapPost("/quarantine", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Quarantine, http, engine, ct));
-        operate.MapPost("/release", (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, AgentAction.Release, http, engine, ct));
+        foreach (var action in (AgentAction[])[AgentAction.Pause, AgentAction.Resume, AgentAction.Drain, AgentAction.Quarantine, AgentAction.Release])
+        {
+            operate.MapPost(
+                "/" + action.ToString().ToLowerInvariant(),
+                (string tenant, string agentId, HttpContext http, MeshEngine engine, CancellationToken ct) => ChangeAsync(tenant, agentId, action, http, engine, ct));
+        }
+
         operate.MapPost("/terminate", TerminateAsync).Accepts<TerminateRequest>("application/json");
 
         var protocol = agents.MapGroup("/{agentId}").RequireAccess(Access.AgentProtocol);
