@@ -21,7 +21,10 @@ public interface IMeshStore : IAsyncDisposable
     /// Writes the change sets, in order, in one transaction, and assigns each event its
     /// <see cref="MeshEvent.Sequence"/> (increasing in commit order). A task is written only if its
     /// <see cref="MeshTask.Version"/> is higher than the stored one. All or nothing: on any failure nothing is
-    /// written, no sequence is consumed, and the call throws.
+    /// written, no sequence is consumed, and the call throws. A task's submission fields (tenant, type, input,
+    /// requirements, priority, deadline, timeout, max attempts, target agent, strategy, labels, approval,
+    /// required success rate, idempotency key, parent, workflow, correlation id, trace parent, created time)
+    /// never change after its first version, so a store may write them only once.
     /// </summary>
     Task CommitAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken);
 

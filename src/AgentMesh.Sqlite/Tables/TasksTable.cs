@@ -13,19 +13,21 @@ namespace AgentMesh.Sqlite.Tables;
 /// </summary>
 internal sealed class TasksTable : IDisposable
 {
-    // Bind and Read walk the columns in this order. The fields fixed at submission come last: the update
-    // binds only the prefix before them, so it neither copies the input nor touches the indexes on type,
-    // idempotency key, parent and correlation id. The input, the one large column, ends the row.
+    // Bind and Read walk the columns in this order. The fields fixed at submission come last (the engine never
+    // changes them: see IMeshStore.CommitAsync): the update binds only the prefix before them, so it neither
+    // re-serializes requirements and labels nor copies the input, nor touches the indexes on type, idempotency
+    // key, parent and correlation id. The input, the one large column, ends the row.
     private static readonly string[] Columns =
     [
-        "id", "status", "output", "error", "requirements", "priority", "deadline", "timeout", "max_attempts",
-        "target_agent", "strategy", "labels", "requires_approval", "required_success_rate", "cancel_requested", "progress",
+        "id", "status", "output", "error", "cancel_requested", "progress",
         "attempts", "attempt_budget_start", "updated_at", "next_attempt_at", "finished_at", "agent_id", "lease_token",
-        "lease_expires_at", "trace_parent", "version",
+        "lease_expires_at", "version",
+        "requirements", "priority", "deadline", "timeout", "max_attempts", "target_agent", "strategy", "labels",
+        "requires_approval", "required_success_rate", "trace_parent",
         "tenant", "type", "idempotency_key", "parent_task_id", "workflow_id", "correlation_id", "created_at", "input",
     ];
 
-    private const int SubmissionColumns = 8;
+    private const int SubmissionColumns = 19;
 
     private static readonly string[] UpdateColumns = Columns[..^SubmissionColumns];
 
@@ -83,16 +85,6 @@ internal sealed class TasksTable : IDisposable
         p.Set(i++, task.Status.ToWire());
         p.Set(i++, DbValue.Text(task.Output));
         p.Set(i++, StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError));
-        p.Set(i++, StoredJson.WriteList(task.Requirements, CoreJsonContext.Default.IReadOnlyListRequirement));
-        p.Set(i++, task.Priority);
-        p.Set(i++, DbValue.Ticks(task.Deadline));
-        p.Set(i++, task.Timeout);
-        p.Set(i++, task.MaxAttempts);
-        p.Set(i++, DbValue.Text(task.TargetAgent));
-        p.Set(i++, task.Strategy.ToWire());
-        p.Set(i++, StoredJson.WriteMap(task.Labels));
-        p.Set(i++, DbValue.Flag(task.RequiresApproval));
-        p.Set(i++, DbValue.Number(task.RequiredSuccessRate));
         p.Set(i++, DbValue.Flag(task.CancelRequested));
         p.Set(i++, StoredJson.Write(task.Progress, CoreJsonContext.Default.TaskProgress));
         p.Set(i++, StoredJson.WriteList(task.Attempts, CoreJsonContext.Default.IReadOnlyListTaskAttempt));
@@ -103,10 +95,20 @@ internal sealed class TasksTable : IDisposable
         p.Set(i++, DbValue.Text(task.AgentId));
         p.Set(i++, DbValue.Text(task.LeaseToken));
         p.Set(i++, DbValue.Ticks(task.LeaseExpiresAt));
-        p.Set(i++, DbValue.Text(task.TraceParent));
         p.Set(i++, task.Version);
         if (submission)
         {
+            p.Set(i++, StoredJson.WriteList(task.Requirements, CoreJsonContext.Default.IReadOnlyListRequirement));
+            p.Set(i++, task.Priority);
+            p.Set(i++, DbValue.Ticks(task.Deadline));
+            p.Set(i++, task.Timeout);
+            p.Set(i++, task.MaxAttempts);
+            p.Set(i++, DbValue.Text(task.TargetAgent));
+            p.Set(i++, task.Strategy.ToWire());
+            p.Set(i++, StoredJson.WriteMap(task.Labels));
+            p.Set(i++, DbValue.Flag(task.RequiresApproval));
+            p.Set(i++, DbValue.Number(task.RequiredSuccessRate));
+            p.Set(i++, DbValue.Text(task.TraceParent));
             p.Set(i++, task.Tenant);
             p.Set(i++, task.Type);
             p.Set(i++, DbValue.Text(task.IdempotencyKey));
@@ -127,16 +129,6 @@ internal sealed class TasksTable : IDisposable
             Status = StoredNames.ParseTaskStatus(reader.GetString(i++)),
             Output = reader.GetTextOrNull(i++),
             Error = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskError),
-            Requirements = StoredJson.ReadList(reader, i++, CoreJsonContext.Default.IReadOnlyListRequirement),
-            Priority = reader.GetInt32(i++),
-            Deadline = reader.GetTimeOrNull(i++),
-            Timeout = reader.GetInt32(i++),
-            MaxAttempts = reader.GetInt32(i++),
-            TargetAgent = reader.GetTextOrNull(i++),
-            Strategy = StoredNames.ParseStrategy(reader.GetString(i++)),
-            Labels = StoredJson.ReadMap(reader, i++),
-            RequiresApproval = reader.GetFlag(i++),
-            RequiredSuccessRate = reader.GetDoubleOrNull(i++),
             CancelRequested = reader.GetFlag(i++),
             Progress = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskProgress),
             Attempts = StoredJson.ReadList(reader, i++, CoreJsonContext.Default.IReadOnlyListTaskAttempt),
@@ -147,8 +139,18 @@ internal sealed class TasksTable : IDisposable
             AgentId = reader.GetTextOrNull(i++),
             LeaseToken = reader.GetTextOrNull(i++),
             LeaseExpiresAt = reader.GetTimeOrNull(i++),
-            TraceParent = reader.GetTextOrNull(i++),
             Version = reader.GetInt64(i++),
+            Requirements = StoredJson.ReadList(reader, i++, CoreJsonContext.Default.IReadOnlyListRequirement),
+            Priority = reader.GetInt32(i++),
+            Deadline = reader.GetTimeOrNull(i++),
+            Timeout = reader.GetInt32(i++),
+            MaxAttempts = reader.GetInt32(i++),
+            TargetAgent = reader.GetTextOrNull(i++),
+            Strategy = StoredNames.ParseStrategy(reader.GetString(i++)),
+            Labels = StoredJson.ReadMap(reader, i++),
+            RequiresApproval = reader.GetFlag(i++),
+            RequiredSuccessRate = reader.GetDoubleOrNull(i++),
+            TraceParent = reader.GetTextOrNull(i++),
             Tenant = reader.GetString(i++),
             Type = reader.GetString(i++),
             IdempotencyKey = reader.GetTextOrNull(i++),
