@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using AgentMesh.Storage;
+using AgentMesh.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Engine;
@@ -16,12 +18,14 @@ internal sealed partial class CommitPipeline : IDisposable
     private readonly Channel<PendingCommit> _channel;
     private readonly SemaphoreSlim _places;
     private readonly int _maxBatch;
+    private readonly MeshMetrics _metrics;
     private readonly ILogger _logger;
 
-    public CommitPipeline(IMeshStore store, int capacity, int maxBatch, ILogger logger)
+    public CommitPipeline(IMeshStore store, int capacity, int maxBatch, MeshMetrics metrics, ILogger logger)
     {
         _store = store;
         _maxBatch = maxBatch;
+        _metrics = metrics;
         _logger = logger;
         _places = new SemaphoreSlim(capacity, capacity);
         _channel = Channel.CreateBounded<PendingCommit>(new BoundedChannelOptions(capacity)
@@ -81,7 +85,9 @@ internal sealed partial class CommitPipeline : IDisposable
             _places.Release(batch.Count);
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 await _store.CommitAsync([Coalesce(changes)], cancellationToken);
+                _metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
                 Batches++;
                 Commits += batch.Count;
                 Committed?.Invoke(batch);

@@ -182,6 +182,11 @@ public sealed partial class MeshEngine
         agent.LastAssignedTick = ++_assignTick;
         agent.Tenant.Index.Refresh(agent);
         _leaseExpiries.Enqueue((task.Id, token), expires.UtcTicks);
+        if (attempt.Number == 1)
+        {
+            _metrics.QueueTime(snapshot.Tenant, snapshot.Type, now - snapshot.CreatedAt);
+        }
+
         commit.Changes.Put(snapshot).Add(MakeEvent(EventTypes.TaskAssigned, snapshot));
         (commit.Deliveries ??= []).Add((agent, new Assignment(
             snapshot.Id,
@@ -193,7 +198,7 @@ public sealed partial class MeshEngine
             snapshot.Priority,
             snapshot.Deadline,
             snapshot.Requirements,
-            snapshot.TraceParent,
+            Telemetry.MeshActivities.Dispatch(snapshot, agent.Id, attempt.Number),
             snapshot.RequiredSuccessRate)));
     }
 

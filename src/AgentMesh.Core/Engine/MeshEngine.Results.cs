@@ -156,6 +156,7 @@ public sealed partial class MeshEngine
         var last = attempts[^1];
         attempts[^1] = last with { LeaseEndedAt = now, Outcome = outcome, Error = error };
         ReleaseSlot(task, agentId, outcome, now - last.LeaseStartedAt);
+        _metrics.AttemptEnded(task.Tenant.Id, previous.Type, outcome, now - last.LeaseStartedAt);
 
         var next = previous with
         {

@@ -96,6 +96,14 @@ public sealed partial class MeshEngine
         }
 
         await WhenCommitted(commit);
+        foreach (var result in results)
+        {
+            if (result is { Created: true, Task: var created })
+            {
+                _metrics.Submitted(created.Tenant, created.Type);
+            }
+        }
+
         foreach (var (index, record) in repeats)
         {
             await record.Committed;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentMesh.Agents;
@@ -5,6 +6,7 @@ using AgentMesh.Events;
 using AgentMesh.Keys;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
+using AgentMesh.Telemetry;
 using AgentMesh.Tenants;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,6 +38,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly PriorityQueue<(Guid Task, long Version), long> _exclusionExpiries = new();
     private readonly Channel<bool> _dispatchSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CommitPipeline _commits;
+    private readonly MeshMetrics _metrics;
     private readonly Random _random = new();
     private readonly Ids.TimeOrderedIds _taskIds;
     private readonly CancellationTokenSource _stopping = new();
@@ -45,14 +48,15 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private long _assignTick;
     private int _reloadRequested;
 
-    public MeshEngine(IMeshStore store, IOptions<MeshEngineOptions> options, TimeProvider time, ILogger<MeshEngine> logger)
+    public MeshEngine(IMeshStore store, IOptions<MeshEngineOptions> options, TimeProvider time, ILogger<MeshEngine> logger, IMeterFactory? meterFactory = null)
     {
         _store = store;
         _options = options.Value;
         _time = time;
         _logger = logger;
         _taskIds = new Ids.TimeOrderedIds(time);
-        _commits = new CommitPipeline(store, _options.CommitQueueCapacity, _options.CommitBatchSize, logger)
+        _metrics = new MeshMetrics(meterFactory, ObserveTasks, ObserveAgents, () => Events.Overflows);
+        _commits = new CommitPipeline(store, _options.CommitQueueCapacity, _options.CommitBatchSize, _metrics, logger)
         {
             Committed = OnCommitted,
             Diverged = () => Interlocked.Exchange(ref _reloadRequested, 1),
@@ -109,6 +113,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         await StopAsync(CancellationToken.None);
         _stopping.Dispose();
         _commits.Dispose();
+        _metrics.Dispose();
     }
 
     private static async Task WhenStopped(Task? loop)
@@ -230,6 +235,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private void OnCommitted(IReadOnlyList<PendingCommit> batch)
     {
         List<MeshEvent>? events = null;
+        List<MeshTask>? terminal = null;
         lock (_gate)
         {
             foreach (var commit in batch)
@@ -246,6 +252,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                 {
                     foreach (var task in finished)
                     {
+                        (terminal ??= []).Add(task.Snapshot);
                         if (_tasks.TryGetValue(task.Id, out var current) && ReferenceEquals(current, task)
                             && task.Snapshot.Status.IsTerminal() && task.Snapshot.Version == task.FinishedVersion)
                         {
@@ -258,6 +265,15 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                 {
                     (events ??= []).AddRange(commit.Changes.Events);
                 }
+            }
+        }
+
+        if (terminal is not null)
+        {
+            foreach (var task in terminal)
+            {
+                _metrics.Completed(task);
+                MeshActivities.Complete(task);
             }
         }
 

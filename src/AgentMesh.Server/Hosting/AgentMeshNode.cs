@@ -6,6 +6,7 @@ using AgentMesh.Server.Http;
 using AgentMesh.Server.Keys;
 using AgentMesh.Server.Security;
 using AgentMesh.Server.Tasks;
+using AgentMesh.Server.Telemetry;
 using AgentMesh.Server.Tenants;
 using Scalar.AspNetCore;
 
@@ -37,6 +38,7 @@ public static class AgentMeshNode
         builder.AddAgentMeshEngine();
         builder.AddAgentMeshStore();
         builder.AddAgentMeshApi();
+        builder.AddAgentMeshTelemetry();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -49,6 +51,7 @@ public static class AgentMeshNode
     public static void MapAgentMesh(this WebApplication app)
     {
         app.MapHealth();
+        app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", static options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 

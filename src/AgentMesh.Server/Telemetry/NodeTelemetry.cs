@@ -1,0 +1,41 @@
+using AgentMesh.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AgentMesh.Server.Telemetry;
+
+/// <summary>
+/// Traces and metrics through OpenTelemetry: the <c>AgentMesh</c> source and meter, ASP.NET Core and
+/// HttpClient instrumentation, Prometheus text at <c>/metrics</c>, and OTLP export of both when the
+/// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+internal static class NodeTelemetry
+{
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddAgentMeshTelemetry(this WebApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "agentmesh"))
+            .WithTracing(static tracing => tracing
+                .AddSource(MeshTelemetry.Name)
+                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(static metrics => metrics
+                .AddMeter(MeshTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter(static o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary><c>GET /metrics</c> in the Prometheus text format; outside <c>/v1</c>, so it asks for no credential.</summary>
+    public static void MapMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(MetricsPath).WithTags("Operations").ExcludeFromDescription();
+}
