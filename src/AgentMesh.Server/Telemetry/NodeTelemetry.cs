@@ -15,19 +15,29 @@ internal static class NodeTelemetry
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>Records spans even without an OTLP endpoint (for an in-process listener). Default false.</summary>
+    public const string TracingSetting = "AgentMesh:Telemetry:Tracing";
+
     public static WebApplicationBuilder AddAgentMeshTelemetry(this WebApplicationBuilder builder)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "agentmesh"))
-            .WithTracing(static tracing => tracing
-                .AddSource(MeshTelemetry.Name)
-                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
-                .AddHttpClientInstrumentation())
             .WithMetrics(static metrics => metrics
                 .AddMeter(MeshTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter(static o => o.ScrapeResponseCacheDurationMilliseconds = 0));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+
+        // Spans cost on every request and dispatch; record them only when something will receive them.
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (exportOtlp || builder.Configuration.GetValue<bool>(TracingSetting))
+        {
+            telemetry.WithTracing(static tracing => tracing
+                .AddSource(MeshTelemetry.Name)
+                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddHttpClientInstrumentation());
+        }
+
+        if (exportOtlp)
         {
             telemetry.UseOtlpExporter();
         }
