@@ -4,7 +4,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AgentMesh.Cli.Tests;
 
-public sealed class TokenCommandTests
+[Collection(SharedNode.Name)]
+public sealed class TokenCommandTests(CliNode node)
 {
     private const string Secret = "cli-test-secret-of-at-least-32-bytes-0123";
 
@@ -30,6 +31,33 @@ public sealed class TokenCommandTests
         Assert.Equal("agent-1", token.GetClaim("agent").Value);
         Assert.Equal(["submitter", "viewer"], token.Claims.Where(c => c.Type == "roles").Select(c => c.Value));
         Assert.InRange(token.ValidTo - DateTime.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+    }
+
+    [Fact]
+    public async Task Create_TokenForTheNodesSecret_WorksAsTheCredentialOfACommand()
+    {
+        var tenant = await node.TenantAsync();
+        var token = await Cli.RunAsync(
+            "token", "create", "--tenant", tenant, "--role", "viewer", "--secret", CliNode.JwtSecret, "--issuer", CliNode.JwtIssuer, "--audience", CliNode.JwtAudience);
+
+        var shown = await Cli.RunAsync("tenant", "show", tenant, "--url", node.Url, "--key", token.Out.Trim());
+
+        Assert.Equal(0, token.ExitCode);
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Contains(tenant, shown.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_TokenForAnotherSecret_IsRefusedByTheNode()
+    {
+        var tenant = await node.TenantAsync();
+        var token = await Cli.RunAsync(
+            "token", "create", "--tenant", tenant, "--role", "viewer", "--secret", Secret, "--issuer", CliNode.JwtIssuer, "--audience", CliNode.JwtAudience);
+
+        var shown = await Cli.RunAsync("tenant", "show", tenant, "--url", node.Url, "--key", token.Out.Trim());
+
+        Assert.Equal(1, shown.ExitCode);
+        Assert.Contains("unauthenticated", shown.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static class TokenCommands
         var subject = new Option<string>("--sub") { Description = "Who the token names (the sub claim).", DefaultValueFactory = static _ => "agentmesh-cli" };
         var agent = new Option<string?>("--agent") { Description = "Bind the token to this agent id: it may act only as that agent." };
         var expires = new Option<string>("--expires") { Description = "Lifetime: 90s, 30m, 1h, 7d.", DefaultValueFactory = static _ => "1h" };
-        var secret = new Option<string?>("--secret") { Description = $"Signing secret. Default: {TokenSettings.SecretVariable}, then {JwtOptions.Section}:Secret." };
+        var secret = new Option<string?>("--secret") { Description = $"Signing secret (visible to other users in the process list; prefer {TokenSettings.SecretVariable}). Default: {TokenSettings.SecretVariable}, then {JwtOptions.Section}:Secret." };
         var issuer = new Option<string?>("--issuer") { Description = $"The iss claim. Default: {JwtOptions.Section}:Issuer." };
         var audience = new Option<string?>("--audience") { Description = $"The aud claim. Default: {JwtOptions.Section}:Audience." };
         var command = new Command("create", "Print a signed token on stdout.") { tenant, roles, subject, agent, expires, secret, issuer, audience };
