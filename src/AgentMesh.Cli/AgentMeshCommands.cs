@@ -7,6 +7,7 @@ using AgentMesh.Cli.Serve;
 using AgentMesh.Cli.Status;
 using AgentMesh.Cli.Tasks;
 using AgentMesh.Cli.Tenants;
+using AgentMesh.Cli.Tokens;
 
 namespace AgentMesh.Cli;
 
@@ -18,6 +19,7 @@ internal static class AgentMeshCommands
         ServeCommand.Create(),
         TenantCommands.Create(),
         KeyCommands.Create(),
+        TokenCommands.Create(),
         AgentCommands.Create(),
         TaskCommands.Create(),
         EventCommands.Create(),

@@ -10,6 +10,10 @@ namespace AgentMesh.Cli.Tests;
 /// <summary>A real node on a random loopback port with its store in a temporary folder, for the commands to talk to.</summary>
 public sealed class CliNode : IAsyncLifetime
 {
+    public const string JwtSecret = "cli-node-secret-of-at-least-32-bytes-0123";
+    public const string JwtIssuer = "https://issuer.test";
+    public const string JwtAudience = "agentmesh";
+
     private WebApplication? _app;
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "agentmesh-cli-tests", Guid.NewGuid().ToString("N"));
@@ -23,7 +27,11 @@ public sealed class CliNode : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
-        _app = AgentMeshNode.Build(["--urls", "http://127.0.0.1:0", "--AgentMesh:Node:DataPath", DataPath, "--Logging:LogLevel:Default", "Warning"]);
+        _app = AgentMeshNode.Build(
+        [
+            "--urls", "http://127.0.0.1:0", "--AgentMesh:Node:DataPath", DataPath, "--Logging:LogLevel:Default", "Warning",
+            "--AgentMesh:Auth:Jwt:Secret", JwtSecret, "--AgentMesh:Auth:Jwt:Issuer", JwtIssuer, "--AgentMesh:Auth:Jwt:Audience", JwtAudience,
+        ]);
         await _app.StartAsync();
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataPath, "admin.key"))).Trim();

@@ -3,7 +3,6 @@ using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
 using AgentMesh.Storage;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Hosting;
@@ -65,8 +64,7 @@ public static class NodeServices
         });
         builder.Services.Configure<RouteHandlerOptions>(static o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAgentMeshAuthentication();
         builder.Services.AddAuthorization();
         builder.Services.AddOpenApi();
         return builder;

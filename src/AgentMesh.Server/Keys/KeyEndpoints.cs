@@ -10,10 +10,10 @@ internal static class KeyEndpoints
 {
     public static void MapKeys(this RouteGroupBuilder tenant)
     {
-        var keys = tenant.MapGroup("/keys").WithTags("Keys").RequireAccess(Access.ManageKeys);
-        keys.MapPost("/", CreateAsync).Accepts<CreateKeyRequest>("application/json");
-        keys.MapGet("/", List);
-        keys.MapDelete("/{keyId}", RevokeAsync);
+        var keys = tenant.MapGroup("/keys").WithTags("Keys");
+        keys.MapPost("/", CreateAsync).RequireAccess(Access.ManageKeys).Accepts<CreateKeyRequest>("application/json");
+        keys.MapGet("/", List).RequireAccess(Access.ListKeys);
+        keys.MapDelete("/{keyId}", RevokeAsync).RequireAccess(Access.ManageKeys);
     }
 
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> CreateAsync(string tenant, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ internal sealed record Access(string Name, IReadOnlyList<string> Roles)
 
     public static Access ManageKeys { get; } = new("manage-keys", [MeshRoles.SystemAdmin, MeshRoles.TenantAdmin]);
 
+    /// <summary>Listing keys (never their secrets): administrators, and auditors reviewing who holds access.</summary>
+    public static Access ListKeys { get; } = new("list-keys", [MeshRoles.SystemAdmin, MeshRoles.TenantAdmin, MeshRoles.Auditor]);
+
     public static Access Read { get; } = new("read", [MeshRoles.SystemAdmin, MeshRoles.TenantAdmin, MeshRoles.Operator, MeshRoles.Submitter, MeshRoles.Viewer, MeshRoles.Auditor]);
 
     public static Access ReadTenant { get; } = new("read-tenant", MeshRoles.All);

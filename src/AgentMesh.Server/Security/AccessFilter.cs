@@ -1,4 +1,5 @@
 using AgentMesh.Server.Http;
+using MeshRoles = AgentMesh.Keys.Roles;
 
 namespace AgentMesh.Server.Security;
 
@@ -23,7 +24,7 @@ internal sealed class AccessFilter : IEndpointFilter
         if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problems.Make(http, StatusCodes.Status401Unauthorized, "unauthenticated", "A valid credential is required: 'Authorization: Bearer <api key>'.");
+            return Problems.Make(http, StatusCodes.Status401Unauthorized, "unauthenticated", "A valid credential is required: 'Authorization: Bearer <api key or token>'.");
         }
 
         if (http.Request.RouteValues.TryGetValue("tenant", out var tenantValue) && tenantValue is string tenant && !caller.MayActOnTenant(tenant))
@@ -31,7 +32,8 @@ internal sealed class AccessFilter : IEndpointFilter
             return Problems.TenantNotFound(http, tenant);
         }
 
-        if (!caller.IsSystemAdmin && !access.Roles.Any(caller.Roles.Contains))
+        // The system-admin role counts only on a system credential (no tenant), whatever a credential claims.
+        if (!caller.IsSystemAdmin && !access.Roles.Any(role => role != MeshRoles.SystemAdmin && caller.Roles.Contains(role)))
         {
             return Problems.Make(http, StatusCodes.Status403Forbidden, "forbidden", $"The credential's roles do not allow '{access.Name}'.");
         }

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AgentMesh.Server.Security;
+
+/// <summary>Issues HS256 tokens the node accepts; for development and tests (production tokens come from an identity provider).</summary>
+public static class JwtTokens
+{
+    /// <summary>Signs a token for <paramref name="subject"/>, valid from <paramref name="now"/> for <paramref name="lifetime"/>.</summary>
+    public static string Create(
+        string secret, string issuer, string audience, string subject, string? tenant, IReadOnlyCollection<string> roles, string? agentId, DateTimeOffset now, TimeSpan lifetime)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [JwtClaims.Subject] = subject,
+            [JwtClaims.Roles] = roles.ToArray(),
+        };
+        if (tenant is not null)
+        {
+            claims[JwtClaims.Tenant] = tenant;
+        }
+
+        if (agentId is not null)
+        {
+            claims[JwtClaims.Agent] = agentId;
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + lifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(SigningKey(secret), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+
+    internal static SymmetricSecurityKey SigningKey(string secret) => new(Encoding.UTF8.GetBytes(secret));
+
+    /// <summary>Whether a bearer credential has a JWT's shape (three dot-separated parts); API keys never contain a dot.</summary>
+    internal static bool LooksLikeJwt(ReadOnlySpan<char> credential) => credential.Count('.') == 2;
+
+    internal static IEnumerable<string> SplitRoles(IEnumerable<Claim> roleClaims) =>
+        roleClaims.SelectMany(static c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
