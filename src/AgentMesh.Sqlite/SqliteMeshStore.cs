@@ -99,15 +99,16 @@ public sealed partial class SqliteMeshStore : IMeshStore
         }
     }
 
-    /// <summary>True when a read connection answers <c>SELECT 1</c>; false on any failure, never throws.</summary>
+    /// <summary>True when a read connection reads the schema version from the file; false on any failure, never throws.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = await OpenReadAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 1;
+            // Reads a table, not a constant: "SELECT 1" succeeds on a pooled connection even when the file cannot be read.
+            command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
         }
         catch (Exception exception)
         {

@@ -43,6 +43,9 @@ internal sealed partial class CommitPipeline : IDisposable
 
     public long Batches { get; private set; }
 
+    /// <summary>Change sets waiting for the store.</summary>
+    public int Depth => _channel.Reader.Count;
+
     public long Commits { get; private set; }
 
     public ValueTask ReserveAsync(CancellationToken cancellationToken) =>

@@ -1,32 +1,40 @@
+using System.Diagnostics;
+using System.Reflection;
 using AgentMesh.Engine;
 using AgentMesh.Server.Http;
+using AgentMesh.Server.Security;
 
 namespace AgentMesh.Server.Health;
 
-/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers and the engine runs.</summary>
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers and the engine runs.
+/// <c>/health/detail</c>: the operators' report, for system administrators only.
+/// </summary>
 internal static class HealthEndpoints
 {
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+
+    private static readonly string Version =
+        typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public static WebApplicationBuilder AddAgentMeshHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<NodeUptime>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<NodeUptime>());
+        return builder;
+    }
+
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").WithTags("Health");
         health.MapGet("/live", static () => TypedResults.Ok(new HealthReport("healthy", new Dictionary<string, string> { ["process"] = "healthy" })));
         health.MapGet("/ready", ReadyAsync);
+        health.MapGet("/detail", DetailAsync);
     }
 
     private static async Task<IResult> ReadyAsync(MeshEngine engine, CancellationToken cancellationToken)
     {
-        bool storeUp;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            storeUp = await engine.Store.PingAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            storeUp = false;
-        }
-
+        var storeUp = await PingAsync(engine, cancellationToken);
         var checks = new Dictionary<string, string>
         {
             ["store"] = storeUp ? "healthy" : "unhealthy",
@@ -36,4 +44,61 @@ internal static class HealthEndpoints
         var report = new HealthReport(ready ? "healthy" : "unhealthy", checks);
         return TypedResults.Json(report, ServerJsonContext.Default.HealthReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
+
+    // Outside /v1, so the API's access filter does not run; the same rule is applied here.
+    private static async Task<IResult> DetailAsync(HttpContext http, MeshEngine engine, NodeUptime uptime, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http.User);
+        if (caller is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Make(http, StatusCodes.Status401Unauthorized, "unauthenticated", "A valid credential is required: 'Authorization: Bearer <api key or token>'.");
+        }
+
+        if (!caller.IsSystemAdmin)
+        {
+            return Problems.Make(http, StatusCodes.Status403Forbidden, "forbidden", "The health report is for system administrators.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var storeUp = await PingAsync(engine, cancellationToken);
+        var ping = Stopwatch.GetElapsedTime(started);
+        var snapshot = engine.Snapshot();
+        var healthy = storeUp && snapshot.Running;
+        var detail = new HealthDetail(
+            healthy ? "healthy" : "unhealthy",
+            Version,
+            uptime.StartedAt,
+            Math.Round(uptime.Uptime.TotalSeconds, 3),
+            new StoreHealth(StoreKind(engine), storeUp ? "healthy" : "unhealthy", Math.Round(ping.TotalMilliseconds, 3)),
+            new EngineHealth(
+                snapshot.Running,
+                snapshot.Tenants,
+                snapshot.UnfinishedTasks,
+                snapshot.ConnectedAgents,
+                snapshot.Agents.ToDictionary(static a => a.Key.ToString().ToLowerInvariant(), static a => a.Value, StringComparer.Ordinal),
+                snapshot.CommitQueueDepth,
+                snapshot.CommitBatches));
+        return TypedResults.Json(detail, HealthJsonContext.Default.HealthDetail, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<bool> PingAsync(MeshEngine engine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(PingTimeout);
+            return await engine.Store.PingAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static string StoreKind(MeshEngine engine) => engine.Store switch
+    {
+        AgentMesh.Sqlite.SqliteMeshStore => "sqlite",
+        _ => engine.Store.GetType().Name,
+    };
 }

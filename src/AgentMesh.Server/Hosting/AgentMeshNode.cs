@@ -4,6 +4,7 @@ using AgentMesh.Server.Events;
 using AgentMesh.Server.Health;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Keys;
+using AgentMesh.Server.Logging;
 using AgentMesh.Server.Security;
 using AgentMesh.Server.Tasks;
 using AgentMesh.Server.Telemetry;
@@ -39,10 +40,13 @@ public static class AgentMeshNode
         builder.AddAgentMeshStore();
         builder.AddAgentMeshApi();
         builder.AddAgentMeshTelemetry();
+        builder.AddAgentMeshLogging();
+        builder.AddAgentMeshHealth();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseAgentMeshPipeline();
+        app.UseRequestLogScope();
         app.MapAgentMesh();
         return app;
     }

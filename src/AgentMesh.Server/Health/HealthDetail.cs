@@ -1,0 +1,21 @@
+namespace AgentMesh.Server.Health;
+
+/// <summary>The operators' report at <c>/health/detail</c>.</summary>
+internal sealed record HealthDetail(
+    string Status,
+    string Version,
+    DateTimeOffset StartedAt,
+    double UptimeSeconds,
+    StoreHealth Store,
+    EngineHealth Engine);
+
+internal sealed record StoreHealth(string Kind, string Status, double PingMilliseconds);
+
+internal sealed record EngineHealth(
+    bool Running,
+    int Tenants,
+    int UnfinishedTasks,
+    int ConnectedAgents,
+    IReadOnlyDictionary<string, int> Agents,
+    int CommitQueueDepth,
+    long CommitBatches);
