@@ -26,6 +26,11 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>Extra command-line settings for the node, e.g. lower limits.</summary>
     protected virtual IEnumerable<string> Settings => [];
 
+    /// <summary>Changes to the node's services before it is built, e.g. another logger provider.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
@@ -49,7 +54,7 @@ public class NodeFixture : IAsyncLifetime
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100",
             .. Settings,
         ];
-        _app = AgentMeshNode.Build(args);
+        _app = AgentMeshNode.Build(args, Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
