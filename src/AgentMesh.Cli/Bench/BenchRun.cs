@@ -20,7 +20,7 @@ internal static class BenchRun
         {
             if (target is null)
             {
-                node = ServeCommand.Build(scratch.FullName, "http://127.0.0.1:0", ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous], configure: null);
+                node = ServeCommand.Build(scratch.FullName, "http://127.0.0.1:0", ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous, "--AgentMesh:RateLimits:Enabled", "false"], configure: null);
                 await node.StartAsync(cancellationToken);
                 var address = ServeCommand.ListeningAddress(node);
                 target = new NodeConnection(new Uri(address), (await File.ReadAllTextAsync(Path.Combine(scratch.FullName, NodeConnection.KeyFile), cancellationToken)).Trim());

@@ -57,7 +57,7 @@ public static class AgentMeshNode
         app.MapHealth();
         app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", static options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", static options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 
         var api = app.MapGroup("/v1").WithAccessControl();
         api.MapTenants();

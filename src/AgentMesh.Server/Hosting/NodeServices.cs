@@ -1,5 +1,6 @@
 using AgentMesh.Engine;
 using AgentMesh.Server.Http;
+using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
 using AgentMesh.Storage;
@@ -66,6 +67,8 @@ public static class NodeServices
         builder.Services.AddProblemDetails();
         builder.Services.AddAgentMeshAuthentication();
         builder.Services.AddAuthorization();
+        builder.Services.AddAgentMeshBrowserSecurity();
+        builder.Services.AddAgentMeshRateLimits();
         builder.Services.AddOpenApi();
         return builder;
     }

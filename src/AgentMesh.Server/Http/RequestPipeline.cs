@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
+using AgentMesh.Server.RateLimits;
+using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AgentMesh.Server.Http;
@@ -45,7 +47,9 @@ internal static partial class RequestPipeline
             };
             await Problems.Make(http, http.Response.StatusCode, code, detail).ExecuteAsync(http);
         });
+        app.UseAgentMeshBrowserSecurity();
         app.UseAuthentication();
+        app.UseAgentMeshRateLimits();
     }
 
     private static async Task WriteExceptionAsync(HttpContext http)
