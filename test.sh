@@ -31,7 +31,7 @@ for proj in tests/*.Tests/*.csproj; do
   dll="$(dirname "$proj")/bin/Release/net10.0/$name.dll"
   log="$results/$name.log"
   echo "== $name"
-  dotnet "$dll" -noColor -parallel collections ${TEST_FILTER:+$TEST_FILTER} 2>&1 | tee "$log" | grep -E '^\s*\[FAIL\]|Total:|^\s+(Assert|Expected|Actual|at AgentMesh)' || true
+  dotnet "$dll" -noColor -parallel collections ${TEST_FILTER:+$TEST_FILTER} 2>&1 | tee "$log" | grep -E '\[FAIL\]|Total:|^\s+(Assert|Expected|Actual|at AgentMesh)' || true
   line=$(grep -E "^\s*$name\s+Total:" "$log" | tail -n 1)
   if [ -z "$line" ]; then
     echo "test.sh: $name printed no summary (crashed?)" >&2

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace AgentMesh.Server.Tests;
 
+[Collection(nameof(MetricsIsolation))]
 public sealed partial class DeployAssetsTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
     [Fact]

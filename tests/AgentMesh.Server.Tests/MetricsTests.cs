@@ -3,6 +3,7 @@ using System.Net;
 
 namespace AgentMesh.Server.Tests;
 
+[Collection(nameof(MetricsIsolation))]
 public class MetricsTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
     [Fact]
