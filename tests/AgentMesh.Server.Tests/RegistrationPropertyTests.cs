@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using static AgentMesh.Server.Tests.JsonFieldGen;
 
 namespace AgentMesh.Server.Tests;
 
@@ -14,9 +15,6 @@ namespace AgentMesh.Server.Tests;
 public class RegistrationPropertyTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
     private static readonly Gen<string> Word = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-_"], 1, 12];
-
-    private static Gen<JsonNode?> Field(params Gen<JsonNode?>[] values) =>
-        Gen.Frequency([(2, Gen.Const<JsonNode?>((JsonNode?)null)), .. values.Select(static v => (1, (IGen<JsonNode?>)v))]);
 
     private static readonly Gen<JsonNode?> Capabilities = Gen.OneOf<JsonNode?>(
         Gen.Select(Word, Gen.Double[0, 6]).Select(static c => (JsonNode?)new JsonArray(new JsonObject { ["name"] = c.Item1, ["level"] = c.Item2 })),
@@ -77,13 +75,5 @@ public class RegistrationPropertyTests(NodeFixture node) : IClassFixture<NodeFix
             },
             iter: 300,
             threads: 1);
-    }
-
-    private static void Put(JsonObject body, string name, JsonNode? value)
-    {
-        if (value is not null)
-        {
-            body[name] = value.DeepClone();
-        }
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using static AgentMesh.Server.Tests.JsonFieldGen;
 
 namespace AgentMesh.Server.Tests;
 
@@ -14,10 +15,6 @@ namespace AgentMesh.Server.Tests;
 public class SubmissionPropertyTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
     private static readonly Gen<string> Name = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789"], 1, 12];
-
-    /// <summary>A field's value, or null for "leave the field out".</summary>
-    private static Gen<JsonNode?> Field(params Gen<JsonNode?>[] values) =>
-        Gen.Frequency([(2, Gen.Const<JsonNode?>((JsonNode?)null)), .. values.Select(static v => (1, (IGen<JsonNode?>)v))]);
 
     private static readonly Gen<JsonObject> Body =
         Gen.Select(
@@ -93,12 +90,4 @@ public class SubmissionPropertyTests(NodeFixture node) : IClassFixture<NodeFixtu
 
     private static double? Number(JsonNode? value) =>
         value is null ? null : double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static void Put(JsonObject body, string name, JsonNode? value)
-    {
-        if (value is not null)
-        {
-            body[name] = value.DeepClone();
-        }
-    }
 }

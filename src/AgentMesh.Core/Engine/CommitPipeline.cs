@@ -46,8 +46,6 @@ internal sealed partial class CommitPipeline : IDisposable
     /// <summary>Change sets waiting for the store.</summary>
     public int Depth => _channel.Reader.Count;
 
-    public long Commits { get; private set; }
-
     public ValueTask ReserveAsync(CancellationToken cancellationToken) =>
         _places.Wait(0, CancellationToken.None) ? ValueTask.CompletedTask : new ValueTask(_places.WaitAsync(cancellationToken));
 
@@ -92,7 +90,6 @@ internal sealed partial class CommitPipeline : IDisposable
                 await _store.CommitAsync([Coalesce(changes)], cancellationToken);
                 _metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
                 Batches++;
-                Commits += batch.Count;
                 Committed?.Invoke(batch);
                 foreach (var commit in batch)
                 {

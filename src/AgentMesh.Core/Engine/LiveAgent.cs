@@ -33,8 +33,6 @@ internal sealed class LiveAgent(AgentRecord record, TenantState tenant)
 
     public DateTimeOffset? LastSeen { get; set; }
 
-    public double? Load { get; set; }
-
     public long Assigned { get; set; }
 
     public long Completed { get; set; }

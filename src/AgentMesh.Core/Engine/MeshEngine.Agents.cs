@@ -252,7 +252,7 @@ public sealed partial class MeshEngine
     }
 
     public async ValueTask<MeshResult<HeartbeatResult>> HeartbeatAsync(
-        string tenantId, string agentId, double? load, IReadOnlyList<LeaseRef> leases, CancellationToken cancellationToken)
+        string tenantId, string agentId, IReadOnlyList<LeaseRef> leases, CancellationToken cancellationToken)
     {
         await _commits.ReserveAsync(cancellationToken);
         PendingCommit? commit;
@@ -269,7 +269,6 @@ public sealed partial class MeshEngine
             var agent = found.Value!;
             var changes = new ChangeSet();
             Touch(agent, changes);
-            agent.Load = load;
             var now = Now;
             var extended = new List<LeaseExtension>(leases.Count);
             var lost = new List<Guid>();

@@ -157,6 +157,18 @@ public sealed partial class MeshEngine
         return tenant.Index.Choose(task);
     }
 
+    /// <summary>
+    /// The fast path: what the tenant's free agents can take now is leased inside the caller's own change set
+    /// (a submit's, a result's), so the hand-over costs no commit of its own. Under the lock.
+    /// </summary>
+    private void DispatchInline(TenantState tenant, PendingCommit commit)
+    {
+        if (!_dispatchPaused)
+        {
+            DispatchTenant(tenant, tenant.Quantum(_options.DispatchQuantum), commit);
+        }
+    }
+
     /// <summary>Leases the task to the agent; the agent sees it once the commit lands. Under the lock.</summary>
     private void Assign(LiveTask task, LiveAgent agent, PendingCommit commit)
     {

@@ -52,10 +52,7 @@ public sealed partial class MeshEngine
             }
 
             // Slots freed by these results take the next queued tasks in the same transaction.
-            if (!_dispatchPaused)
-            {
-                DispatchTenant(tenant, tenant.Quantum(_options.DispatchQuantum), pending);
-            }
+            DispatchInline(tenant, pending);
 
             commit = EnqueueOrRelease(pending);
         }

@@ -87,10 +87,7 @@ public sealed partial class MeshEngine
 
             // Fast path: what a free agent can take now is leased in this same transaction, so the agent
             // sees it one commit (one fsync) after the submit instead of two.
-            if (!_dispatchPaused)
-            {
-                DispatchTenant(tenant, tenant.Quantum(_options.DispatchQuantum), pending);
-            }
+            DispatchInline(tenant, pending);
 
             commit = EnqueueOrRelease(pending);
         }

@@ -66,8 +66,6 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     /// <summary>Live event fan-out for streams.</summary>
     public EventHub Events { get; } = new();
 
-    public MeshEngineOptions Options => _options;
-
     public IMeshStore Store => _store;
 
     public bool IsRunning { get; private set; }

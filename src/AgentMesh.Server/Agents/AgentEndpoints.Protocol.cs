@@ -77,7 +77,7 @@ internal static partial class AgentEndpoints
             return Problems.From(http, MeshError.Invalid(errors));
         }
 
-        var beat = await engine.HeartbeatAsync(tenant, agentId, body?.Load, [.. leases.Select(static l => new LeaseRef(l.TaskId!.Value, l.LeaseToken!))], cancellationToken);
+        var beat = await engine.HeartbeatAsync(tenant, agentId, [.. leases.Select(static l => new LeaseRef(l.TaskId!.Value, l.LeaseToken!))], cancellationToken);
         return beat.IsSuccess
             ? TypedResults.Ok(new HeartbeatResponse(beat.Value!.Leases, beat.Value.Lost, beat.Value.Cancellations))
             : Problems.From(http, beat.Error!);

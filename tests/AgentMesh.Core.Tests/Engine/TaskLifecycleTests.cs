@@ -86,7 +86,7 @@ public class TaskLifecycleTests
         var assignment = await mesh.NextAsync("worker-1");
 
         await mesh.AdvanceAsync(TimeSpan.FromSeconds(8));
-        var beat = await mesh.Engine.HeartbeatAsync(EngineHarness.Tenant, "worker-1", null, [new LeaseRef(task.Id, assignment.LeaseToken)], mesh.Token);
+        var beat = await mesh.Engine.HeartbeatAsync(EngineHarness.Tenant, "worker-1", [new LeaseRef(task.Id, assignment.LeaseToken)], mesh.Token);
         await mesh.AdvanceAsync(TimeSpan.FromSeconds(8));
 
         Assert.Equal(mesh.Time.GetUtcNow().AddSeconds(2), Assert.Single(beat.Value!.Leases).LeaseExpiresAt);
