@@ -1,5 +1,6 @@
 using AgentMesh.Agents;
 using AgentMesh.Events;
+using AgentMesh.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.Sqlite.Tables;

@@ -1,4 +1,5 @@
 using AgentMesh.Events;
+using AgentMesh.Storage;
 using AgentMesh.Tasks;
 using Microsoft.Data.Sqlite;
 

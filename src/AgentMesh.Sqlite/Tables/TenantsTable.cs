@@ -1,4 +1,5 @@
 using AgentMesh.Tenants;
+using AgentMesh.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.Sqlite.Tables;

@@ -2,24 +2,13 @@ using AgentMesh.Agents;
 using AgentMesh.Tasks;
 using AgentMesh.Tenants;
 
-namespace AgentMesh.Sqlite;
+namespace AgentMesh.Storage;
 
-/// <summary>Enum values as stored: the snake_case names of the wire.</summary>
-internal static class StoredNames
+/// <summary>Enum values as stores keep them: the snake_case names of the wire, shared by every store adapter.</summary>
+public static class StoredNames
 {
-    public static MeshTaskStatus ParseTaskStatus(string text) => text switch
-    {
-        "pending" => MeshTaskStatus.Pending,
-        "awaiting_approval" => MeshTaskStatus.AwaitingApproval,
-        "queued" => MeshTaskStatus.Queued,
-        "running" => MeshTaskStatus.Running,
-        "succeeded" => MeshTaskStatus.Succeeded,
-        "failed" => MeshTaskStatus.Failed,
-        "cancelled" => MeshTaskStatus.Cancelled,
-        "expired" => MeshTaskStatus.Expired,
-        "dead_lettered" => MeshTaskStatus.DeadLettered,
-        _ => throw Unknown("task status", text),
-    };
+    public static MeshTaskStatus ParseTaskStatus(string text) =>
+        MeshTaskStatusExtensions.TryParseWire(text, out var status) ? status : throw Unknown("task status", text);
 
     public static RoutingStrategy ParseStrategy(string text) =>
         RoutingStrategyNames.TryParse(text, out var strategy) ? strategy : throw Unknown("routing strategy", text);
