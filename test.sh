@@ -10,13 +10,18 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
-# promtool checks deploy/prometheus/alerts.yml; installed when missing and the script may install packages.
-if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+# Services the tests start on loopback, from the machine's packages; installed when missing and the script
+# may install packages (root with apt-get). A test whose service is still missing fails on CI.
+install_package() { # <package> <check command...>
+  local package=$1; shift
+  if "$@" >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then return; fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; } \
-    || echo "test.sh: could not install prometheus (promtool); its test fails in CI and is skipped elsewhere" >&2
-fi
+  apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1; } \
+    || echo "test.sh: could not install $package; the tests that need it fail in CI and are skipped elsewhere" >&2
+}
+install_package prometheus command -v promtool
+install_package postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
 
 if ! dotnet build AgentMesh.slnx -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "test.sh: build failed" >&2

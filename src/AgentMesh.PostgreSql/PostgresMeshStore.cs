@@ -1,0 +1,106 @@
+using AgentMesh.PostgreSql.Schema;
+using AgentMesh.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AgentMesh.PostgreSql;
+
+/// <summary>
+/// The cluster store: PostgreSQL, shared by every node, the system of record. A commit is one transaction
+/// sent as one batch of multi-row statements (arrays unnested server-side), whatever the number of change
+/// sets; reads run on pooled connections. Every statement runs with the transaction setting
+/// <c>agentmesh.tenant</c> so row-level security confines it to one tenant (or, for the engine's own
+/// cross-tenant work, to all of them). Call <see cref="InitializeAsync"/> before anything else.
+/// </summary>
+public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
+{
+    /// <summary>The <c>agentmesh.tenant</c> value that lets a transaction see every tenant's rows.</summary>
+    internal const string AllTenants = "*";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<PostgresMeshStore> _logger;
+    private volatile bool _initialized;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a store for the connection string in <paramref name="options"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    public PostgresMeshStore(PostgresStoreOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("A PostgreSQL connection string is required (ConnectionStrings:Postgres).", nameof(options));
+        }
+
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+
+        // The commit and read statements are few and fixed: prepare each on first use, per physical connection.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 1;
+        }
+
+        builder.UseLoggerFactory(loggerFactory);
+        _dataSource = builder.Build();
+        _logger = loggerFactory.CreateLogger<PostgresMeshStore>();
+    }
+
+    /// <summary>Migrates the schema to this version (creating it in an empty database). Calling it again does nothing more.</summary>
+    /// <exception cref="InvalidOperationException">The database was written by a newer version of AgentMesh.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var version = await Migrations.ApplyAsync(_dataSource, _logger, cancellationToken);
+        _initialized = true;
+        var sequence = await LastSequenceAsync(cancellationToken);
+        var connection = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+        PostgresStoreLog.Opened(_logger, connection.Database ?? "", connection.Host ?? "", version, sequence);
+    }
+
+    /// <summary>True when the database answers with the schema version; false on any failure, never throws.</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            PostgresStoreLog.PingFailed(_logger, exception);
+            return false;
+        }
+    }
+
+    /// <summary>Closes every pooled connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _dataSource.DisposeAsync();
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
+        {
+            throw new InvalidOperationException("The store is not open: call InitializeAsync first.");
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>The first command of every transaction: confine it to <paramref name="tenant"/> (or <see cref="AllTenants"/>).</summary>
+    private static NpgsqlBatchCommand Scope(string tenant)
+    {
+        var command = new NpgsqlBatchCommand("SELECT set_config('agentmesh.tenant', $1, true)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        return command;
+    }
+}
