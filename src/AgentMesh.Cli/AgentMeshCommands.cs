@@ -3,6 +3,7 @@ using AgentMesh.Cli.Agents;
 using AgentMesh.Cli.Bench;
 using AgentMesh.Cli.Events;
 using AgentMesh.Cli.Keys;
+using AgentMesh.Cli.Migrate;
 using AgentMesh.Cli.Serve;
 using AgentMesh.Cli.Status;
 using AgentMesh.Cli.Tasks;
@@ -17,6 +18,7 @@ internal static class AgentMeshCommands
     public static RootCommand Create() => new("AgentMesh: an event-driven runtime for multi-agent systems.")
     {
         ServeCommand.Create(),
+        MigrateCommand.Create(),
         TenantCommands.Create(),
         KeyCommands.Create(),
         TokenCommands.Create(),

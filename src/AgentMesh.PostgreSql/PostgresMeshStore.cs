@@ -22,6 +22,19 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     private volatile bool _initialized;
     private volatile bool _disposed;
 
+    /// <summary>The schema version the database is at, once <see cref="InitializeAsync"/> has run.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Host and database, for messages (never the password).</summary>
+    public string Description
+    {
+        get
+        {
+            var connection = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"{connection.Database} on {connection.Host}:{connection.Port}";
+        }
+    }
+
     /// <summary>Creates a store for the connection string in <paramref name="options"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public PostgresMeshStore(PostgresStoreOptions options, ILoggerFactory loggerFactory)
     {
@@ -52,6 +65,7 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var version = await Migrations.ApplyAsync(_dataSource, _logger, cancellationToken);
+        SchemaVersion = version;
         _initialized = true;
         var sequence = await LastSequenceAsync(cancellationToken);
         var connection = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);

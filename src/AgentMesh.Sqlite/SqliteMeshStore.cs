@@ -30,6 +30,12 @@ public sealed partial class SqliteMeshStore : IMeshStore
     private long _lastSequence;
     private volatile bool _disposed;
 
+    /// <summary>The schema version the database is at, once <see cref="InitializeAsync"/> has run.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>The database file.</summary>
+    public string FilePath => _path;
+
     /// <summary>Creates a store for the file in <paramref name="options"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     public SqliteMeshStore(SqliteStoreOptions options, ILogger<SqliteMeshStore> logger)
     {
@@ -81,6 +87,7 @@ public sealed partial class SqliteMeshStore : IMeshStore
                 await connection.OpenAsync(cancellationToken);
                 await ConfigureAsync(connection, cancellationToken);
                 var schemaVersion = await Migrations.ApplyAsync(connection, _path, _logger, cancellationToken);
+                SchemaVersion = schemaVersion;
                 _lastSequence = await LastSequenceAsync(connection, cancellationToken);
                 _writes = new PreparedWrites(connection);
                 _write = connection;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AgentMesh.Cli.Connection;
+using AgentMesh.Cli.Serve;
+using AgentMesh.Server.Hosting;
 
 namespace AgentMesh.Cli.Bench;
 
@@ -22,12 +24,19 @@ internal static class BenchCommand
         var synchronous = new Option<string>("--synchronous") { Description = "SQLite durability of the node bench starts: full (default) or normal.", DefaultValueFactory = static _ => "full" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object on the last line." };
         var warmup = new Option<int?>("--warmup") { Description = "Tasks run the same way first and not measured, so the node is compiled and warm (default: 10% of --tasks, at most 5,000)." };
+        var stores = new StoreArguments();
         var command = new Command("bench", "Benchmark a node: throughput and submit→start latency with agents in a separate process.")
         {
             tasks, agents, concurrency, rate, batch, url, key, data, synchronous, json, warmup,
         };
+        stores.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (stores.Kind(result, Console.Error) is not { } store)
+            {
+                return 2;
+            }
+
             var settings = new BenchSettings(
                 result.GetValue(tasks),
                 result.GetValue(agents),
@@ -36,7 +45,9 @@ internal static class BenchCommand
                 result.GetValue(batch),
                 result.GetValue(synchronous)!,
                 result.GetValue(json),
-                result.GetValue(warmup) ?? Math.Min(5_000, result.GetValue(tasks) / 10));
+                result.GetValue(warmup) ?? Math.Min(5_000, result.GetValue(tasks) / 10),
+                stores.ToConfiguration(result),
+                store);
             if (settings.Tasks < 1 || settings.Warmup < 0 || settings.Agents < 1 || settings.Concurrency is < 1 or > 1000 || settings.Batch is < 1 or > 1000 || settings.Rate is < 1
                 || settings.Synchronous is not ("full" or "normal"))
             {
@@ -51,4 +62,5 @@ internal static class BenchCommand
     }
 }
 
-internal sealed record BenchSettings(int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json, int Warmup);
+internal sealed record BenchSettings(
+    int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json, int Warmup, string[] StoreConfiguration, StoreKind Store);

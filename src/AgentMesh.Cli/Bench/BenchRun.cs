@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using AgentMesh.Cli.Connection;
 using AgentMesh.Cli.Serve;
 using AgentMesh.Client;
+using AgentMesh.Server.Hosting;
 
 namespace AgentMesh.Cli.Bench;
 
@@ -20,11 +21,17 @@ internal static class BenchRun
         {
             if (target is null)
             {
-                node = ServeCommand.Build(scratch.FullName, "http://127.0.0.1:0", ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous, "--AgentMesh:RateLimits:Enabled", "false"], configure: null);
+                node = ServeCommand.Build(
+                    scratch.FullName,
+                    "http://127.0.0.1:0",
+                    ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous, "--AgentMesh:RateLimits:Enabled", "false", .. settings.StoreConfiguration],
+                    configure: null);
                 await node.StartAsync(cancellationToken);
                 var address = ServeCommand.ListeningAddress(node);
                 target = new NodeConnection(new Uri(address), (await File.ReadAllTextAsync(Path.Combine(scratch.FullName, NodeConnection.KeyFile), cancellationToken)).Trim());
-                Say(settings, $"node: {address} (embedded SQLite, synchronous={settings.Synchronous}, data {scratch.FullName})");
+                Say(settings, settings.Store == StoreKind.Postgres
+                    ? $"node: {address} (PostgreSQL, data {scratch.FullName})"
+                    : $"node: {address} (embedded SQLite, synchronous={settings.Synchronous}, data {scratch.FullName})");
             }
 
             using var client = target.CreateClient();

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace AgentMesh.Cli.Serve;
 
-/// <summary><c>agentmesh serve</c>: runs a node on the embedded store.</summary>
+/// <summary><c>agentmesh serve</c>: runs a node, on the embedded store unless told otherwise.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -18,12 +18,16 @@ internal static class ServeCommand
         var data = new Option<string>("--data") { Description = "Data folder for the embedded database and admin.key.", DefaultValueFactory = static _ => "./data" };
         var urls = new Option<string>("--urls") { Description = "Address to listen on.", DefaultValueFactory = static _ => NodeOptions.DefaultUrl };
         var demo = new Option<bool>("--demo") { Description = "Also run sample agents and a steady workload in tenant 'demo', to watch tasks flow." };
-        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default).") { data, urls, demo };
+        var stores = new StoreArguments();
+        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default; --store postgres for a cluster node).") { data, urls, demo };
+        stores.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
             var dataPath = Path.GetFullPath(result.GetValue(data)!);
-            var passThrough = result.GetValue(demo) ? [.. DemoMode.NodeArguments, .. result.UnmatchedTokens] : result.UnmatchedTokens.ToArray();
+            string[] passThrough = result.GetValue(demo)
+                ? [.. DemoMode.NodeArguments, .. stores.ToConfiguration(result), .. result.UnmatchedTokens]
+                : [.. stores.ToConfiguration(result), .. result.UnmatchedTokens];
             await using var app = Build(dataPath, result.GetValue(urls)!, passThrough, configure: null);
             if (result.GetValue(demo))
             {

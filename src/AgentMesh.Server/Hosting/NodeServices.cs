@@ -1,4 +1,5 @@
 using AgentMesh.Engine;
+using AgentMesh.PostgreSql;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
@@ -32,22 +33,44 @@ public static class NodeServices
         return builder;
     }
 
-    /// <summary>The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability).</summary>
+    /// <summary>
+    /// The store named by <c>AgentMesh:Store</c>: <c>sqlite</c> (the default, embedded: a file in the data folder;
+    /// <c>AgentMesh:Sqlite</c> overrides its path and durability) or <c>postgres</c> (cluster: the database named
+    /// by <c>ConnectionStrings:Postgres</c>). The store also serves as the event outbox.
+    /// </summary>
     public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration("AgentMesh:Sqlite");
-        builder.Services.AddSingleton<IMeshStore>(static sp =>
+        var kind = StoreKinds.Parse(builder.Configuration[StoreKinds.Setting]);
+        if (kind == StoreKind.Postgres)
         {
-            var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-            var sqlite = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
-            var configuredPath = sp.GetRequiredService<IConfiguration>()["AgentMesh:Sqlite:Path"];
-            if (string.IsNullOrEmpty(configuredPath))
+            var connectionString = builder.Configuration.GetConnectionString("Postgres");
+            if (string.IsNullOrWhiteSpace(connectionString))
             {
-                sqlite.Path = Path.Combine(node.DataPath, "agentmesh.db");
+                throw new InvalidOperationException(
+                    "AgentMesh:Store is 'postgres' but ConnectionStrings:Postgres is not set (serve --postgres <connection string>, or the ConnectionStrings__Postgres variable).");
             }
 
-            return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
-        });
+            builder.Services.AddSingleton<IMeshStore>(sp => new PostgresMeshStore(
+                new PostgresStoreOptions { ConnectionString = connectionString },
+                sp.GetRequiredService<ILoggerFactory>()));
+        }
+        else
+        {
+            builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration("AgentMesh:Sqlite");
+            builder.Services.AddSingleton<IMeshStore>(static sp =>
+            {
+                var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+                var sqlite = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
+                var configuredPath = sp.GetRequiredService<IConfiguration>()["AgentMesh:Sqlite:Path"];
+                if (string.IsNullOrEmpty(configuredPath))
+                {
+                    sqlite.Path = Path.Combine(node.DataPath, "agentmesh.db");
+                }
+
+                return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
+            });
+        }
+
         return builder;
     }
 
