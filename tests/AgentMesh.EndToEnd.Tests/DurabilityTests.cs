@@ -2,15 +2,22 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AgentMesh.Client;
+using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.EndToEnd.Tests;
 
-public class DurabilityTests
+public class DurabilityTests(PostgresServer postgres)
 {
     [Fact]
-    public async Task NodeKilledWithSigkill_RestartsAndLosesNothingAcknowledged()
+    public Task NodeKilledWithSigkill_RestartsAndLosesNothingAcknowledged() => KillRestartAndCountAsync();
+
+    [Fact]
+    public async Task NodeOnPostgresKilledWithSigkill_RestartsAndLosesNothingAcknowledged() =>
+        await KillRestartAndCountAsync("--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync());
+
+    private static async Task KillRestartAndCountAsync(params string[] nodeSettings)
     {
-        await using var mesh = await MeshUnderTest.StartAsync();
+        await using var mesh = await MeshUnderTest.StartAsync(nodeSettings);
         var tenant = await mesh.TenantAsync();
         await mesh.AgentAsync(tenant, "worker-1", concurrency: 8);
         await mesh.AgentAsync(tenant, "worker-2", concurrency: 8);

@@ -1,0 +1,3 @@
+using AgentMesh.TestKit.Services;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
