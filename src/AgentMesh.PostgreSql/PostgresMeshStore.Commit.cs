@@ -28,7 +28,7 @@ public sealed partial class PostgresMeshStore
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection, transaction);
-            var plan = Plan(changes, batch);
+            var plan = Plan(changes, batch, Fence);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
                 await ReadResultsAsync(reader, plan, cancellationToken);
@@ -49,9 +49,14 @@ public sealed partial class PostgresMeshStore
         }
     }
 
-    private static CommitPlan Plan(IReadOnlyList<ChangeSet> changes, NpgsqlBatch batch)
+    private static CommitPlan Plan(IReadOnlyList<ChangeSet> changes, NpgsqlBatch batch, LeaderFence? fence)
     {
         batch.BatchCommands.Add(Scope(AllTenants));
+        if (fence is not null)
+        {
+            batch.BatchCommands.Add(FenceCommand(fence));
+        }
+
 
         // The newest snapshot of each task, and whether the call creates it.
         var newest = new Dictionary<Guid, (MeshTask Task, bool Created)>();

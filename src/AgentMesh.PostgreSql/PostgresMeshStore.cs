@@ -22,6 +22,14 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     private volatile bool _initialized;
     private volatile bool _disposed;
 
+    /// <summary>
+    /// Set on a cluster node while it leads: every commit then first checks, under a share lock, that the
+    /// node still holds the leader lease at this epoch, and fails otherwise. Null (no check) for a store used alone.
+    /// </summary>
+    public LeaderFence? Fence { get; set; }
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>The schema version the database is at, once <see cref="InitializeAsync"/> has run.</summary>
     public int SchemaVersion { get; private set; }
 
@@ -110,6 +118,14 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         return await _dataSource.OpenConnectionAsync(cancellationToken);
     }
 
+    private static NpgsqlBatchCommand FenceCommand(LeaderFence fence)
+    {
+        var command = new NpgsqlBatchCommand("SELECT agentmesh_fence($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fence.NodeId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fence.Epoch });
+        return command;
+    }
+
     /// <summary>The first command of every transaction: confine it to <paramref name="tenant"/> (or <see cref="AllTenants"/>).</summary>
     private static NpgsqlBatchCommand Scope(string tenant)
     {
@@ -118,3 +134,6 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         return command;
     }
 }
+
+/// <summary>The node and epoch a leader's commits must still hold the lease for.</summary>
+public sealed record LeaderFence(string NodeId, long Epoch);

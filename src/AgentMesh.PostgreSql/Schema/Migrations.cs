@@ -16,6 +16,7 @@ internal static class Migrations
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "tenants, api keys, agents, tasks, events, outbox cursors and row-level security", InitialSchema.Sql),
+        new(2, "cluster leader lease and commit fence", ClusterSchema.Sql),
     ];
 
     public static int Latest => All[^1].Version;
