@@ -6,7 +6,7 @@ namespace EchoAgent;
 
 /// <summary>Command-line switches, each with an environment variable fallback.</summary>
 internal sealed record EchoAgentSettings(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string ApiKey,
     string Tenant,
     IReadOnlyList<string> AgentIds,
@@ -18,7 +18,7 @@ internal sealed record EchoAgentSettings(
 {
     public const string Usage = """
         usage: EchoAgent --url <node> --key <api key> --tenant <tenant> [options]
-          --url           node address              (AGENTMESH_URL)
+          --url           node address; for a cluster, several separated by commas (AGENTMESH_URL)
           --key           API key                   (AGENTMESH_API_KEY)
           --tenant        tenant id                 (AGENTMESH_TENANT)
           --agent-id      agent id, default echo-1  (AGENTMESH_AGENT_ID)
@@ -34,13 +34,16 @@ internal sealed record EchoAgentSettings(
     {
         string? Get(string key, string variable) => configuration[key] ?? configuration[variable];
 
-        var url = Get("url", "AGENTMESH_URL") ?? throw new FormatException("--url is required.");
+        var url = Get("url", "AGENTMESH_URL") is { } text && text.Replace(",", "", StringComparison.Ordinal).Trim().Length > 0
+            ? text
+            : throw new FormatException("--url is required.");
         var key = Get("key", "AGENTMESH_API_KEY") ?? throw new FormatException("--key is required.");
         var tenant = Get("tenant", "AGENTMESH_TENANT") ?? throw new FormatException("--tenant is required.");
         var agentId = Get("agent-id", "AGENTMESH_AGENT_ID") ?? "echo-1";
         var count = Number(Get("agents", "AGENTMESH_AGENTS"), 1, "--agents");
         return new EchoAgentSettings(
-            Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new FormatException($"--url '{url}' is not an absolute URI."),
+            [.. url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(static one =>
+                Uri.TryCreate(one, UriKind.Absolute, out var uri) ? uri : throw new FormatException($"--url '{one}' is not an absolute URI."))],
             key,
             tenant,
             count == 1 ? [agentId] : [.. Enumerable.Range(1, count).Select(i => $"{agentId}-{i}")],

@@ -21,7 +21,12 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout
 
 var worker = builder.Services.AddAgentMeshWorker(o =>
 {
-    o.BaseAddress = settings.Url;
+    o.BaseAddress = settings.Urls[0];
+    foreach (var fallback in settings.Urls.Skip(1))
+    {
+        o.FallbackAddresses.Add(fallback);
+    }
+
     o.ApiKey = settings.ApiKey;
     o.Tenant = settings.Tenant;
     o.ShutdownTimeout = shutdownTimeout;

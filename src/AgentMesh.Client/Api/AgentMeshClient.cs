@@ -54,16 +54,29 @@ public sealed partial class AgentMeshClient : IDisposable
     /// <param name="baseAddress">The node's address, such as <c>http://127.0.0.1:5080/</c>.</param>
     /// <param name="apiKey">The API key sent as <c>Authorization: Bearer</c>.</param>
     /// <param name="loggerFactory">Logger factory; none by default.</param>
-    public static AgentMeshClient Create(Uri baseAddress, string apiKey, ILoggerFactory? loggerFactory = null)
+    public static AgentMeshClient Create(Uri baseAddress, string apiKey, ILoggerFactory? loggerFactory = null) =>
+        Create(new AgentMeshClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }, loggerFactory);
+
+    /// <summary>Creates a client that owns its own connection pool, from options (for a cluster, with its other nodes in <see cref="AgentMeshClientOptions.FallbackAddresses"/>); dispose it when done.</summary>
+    /// <param name="options">The node or nodes, the credential and the timeout.</param>
+    /// <param name="loggerFactory">Logger factory; none by default.</param>
+    public static AgentMeshClient Create(AgentMeshClientOptions options, ILoggerFactory? loggerFactory = null)
     {
-        var options = new AgentMeshClientOptions { BaseAddress = baseAddress, ApiKey = apiKey };
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var http = new HttpClient(AgentMeshClientOptions.CreatePrimaryHandler(), disposeHandler: true);
+        HttpMessageHandler handler = AgentMeshClientOptions.CreatePrimaryHandler();
+        if (options.CreateFailoverHandler() is { } failover)
+        {
+            failover.InnerHandler = handler;
+            handler = failover;
+        }
+
+        var http = new HttpClient(handler, disposeHandler: true);
         options.Apply(http);
         return new AgentMeshClient(http, ownsHttpClient: true, loggerFactory?.CreateLogger<AgentMeshClient>(), TimeProvider.System);
     }
 
-    /// <summary>Disposes the HTTP client when <see cref="Create"/> made it; otherwise does nothing.</summary>
+    /// <summary>Disposes the HTTP client when one of the <c>Create</c> methods made it; otherwise does nothing.</summary>
     public void Dispose()
     {
         if (_ownsHttpClient)

@@ -29,6 +29,13 @@ public static class AgentMeshClientServiceCollectionExtensions
         return services
             .AddHttpClient<AgentMeshClient>(static (provider, http) => provider.GetRequiredService<IOptions<AgentMeshClientOptions>>().Value.Apply(http))
             .ConfigurePrimaryHttpMessageHandler(AgentMeshClientOptions.CreatePrimaryHandler)
+            .ConfigureAdditionalHttpMessageHandlers(static (handlers, provider) =>
+            {
+                if (provider.GetRequiredService<IOptions<AgentMeshClientOptions>>().Value.CreateFailoverHandler() is { } failover)
+                {
+                    handlers.Add(failover);
+                }
+            })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
     }

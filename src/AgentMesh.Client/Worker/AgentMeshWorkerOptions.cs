@@ -8,6 +8,9 @@ public sealed class AgentMeshWorkerOptions
     /// <summary>The node's address, such as <c>http://127.0.0.1:5080/</c>. Required.</summary>
     public Uri? BaseAddress { get; set; }
 
+    /// <summary>Other nodes of the same cluster, tried in turn when the current node cannot be reached (see <see cref="AgentMeshClientOptions.FallbackAddresses"/>).</summary>
+    public IList<Uri> FallbackAddresses { get; } = [];
+
     /// <summary>The API key sent as <c>Authorization: Bearer</c>. Required.</summary>
     public string? ApiKey { get; set; }
 

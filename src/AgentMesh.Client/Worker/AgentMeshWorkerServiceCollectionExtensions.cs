@@ -26,6 +26,11 @@ public static class AgentMeshWorkerServiceCollectionExtensions
             {
                 client.BaseAddress = worker.Value.BaseAddress;
                 client.ApiKey = worker.Value.ApiKey;
+                client.FallbackAddresses.Clear();
+                foreach (var address in worker.Value.FallbackAddresses)
+                {
+                    client.FallbackAddresses.Add(address);
+                }
             });
         AgentMeshClientServiceCollectionExtensions.AddCore(services);
 

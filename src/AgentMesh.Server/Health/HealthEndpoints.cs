@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 using AgentMesh.Engine;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AgentMesh.Server.Health;
 
@@ -32,15 +34,29 @@ internal static class HealthEndpoints
         health.MapGet("/detail", DetailAsync);
     }
 
-    private static async Task<IResult> ReadyAsync(MeshEngine engine, CancellationToken cancellationToken)
+    /// <summary>Embedded: the store answers and the engine runs. Cluster: the store answers, and this node leads with its engine running or follows a known leader.</summary>
+    private static async Task<IResult> ReadyAsync(MeshEngine engine, [FromServices] ClusterState? cluster, CancellationToken cancellationToken)
     {
         var storeUp = await PingAsync(engine, cancellationToken);
-        var checks = new Dictionary<string, string>
+        var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
+        bool serving;
+        if (cluster is null || cluster.Role == ClusterRole.Leader)
         {
-            ["store"] = storeUp ? "healthy" : "unhealthy",
-            ["engine"] = engine.IsRunning ? "healthy" : "unhealthy",
-        };
-        var ready = storeUp && engine.IsRunning;
+            serving = engine.IsRunning;
+            checks["engine"] = serving ? "healthy" : "unhealthy";
+        }
+        else
+        {
+            serving = cluster.LeaderUrl is not null;
+            checks["engine"] = "follower";
+        }
+
+        if (cluster is not null)
+        {
+            checks["cluster"] = cluster.Role == ClusterRole.Leader ? "leader" : cluster.LeaderUrl is { } leader ? $"following {leader}" : "no leader";
+        }
+
+        var ready = storeUp && serving;
         var report = new HealthReport(ready ? "healthy" : "unhealthy", checks);
         return TypedResults.Json(report, ServerJsonContext.Default.HealthReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

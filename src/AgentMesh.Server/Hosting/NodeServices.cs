@@ -1,5 +1,6 @@
 using AgentMesh.Engine;
 using AgentMesh.PostgreSql;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
@@ -25,8 +26,16 @@ public static class NodeServices
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MeshEngine>();
-        builder.Services.AddHostedService(static sp => sp.GetRequiredService<MeshEngine>());
-        builder.Services.AddHostedService<BootstrapKey>();
+        if (ClusterServices.IsCluster(builder.Configuration))
+        {
+            // The engine runs on the leader only: the coordinator starts it when this node takes the lease.
+            builder.Services.AddAgentMeshCluster();
+        }
+        else
+        {
+            builder.Services.AddHostedService(static sp => sp.GetRequiredService<MeshEngine>());
+            builder.Services.AddHostedService<BootstrapKey>();
+        }
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{NodeOptions.Section}:MaxRequestBodyBytes") ?? new NodeOptions().MaxRequestBodyBytes);
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

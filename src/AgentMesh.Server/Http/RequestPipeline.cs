@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -35,6 +36,7 @@ internal static partial class RequestPipeline
             headers["Referrer-Policy"] = "no-referrer";
             return next(http);
         });
+        app.UseLeaderForwarding();
         app.UseStatusCodePages(static async context =>
         {
             var http = context.HttpContext;

@@ -1,0 +1,127 @@
+using AgentMesh.Server.Http;
+
+namespace AgentMesh.Server.Cluster;
+
+/// <summary>
+/// On a follower, the API (<c>/v1/…</c> and <c>/health/detail</c>) is forwarded to the leader as it came —
+/// credentials, body and all — and the leader's answer streamed back, long polls and event streams
+/// included. Health, metrics and documentation stay local. A request already forwarded once is never
+/// forwarded again (two nodes that disagree about the leader answer 503 until they agree).
+/// </summary>
+internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFactory clients, ILogger<LeaderForwarding> logger)
+{
+    public const string ClientName = "agentmesh-cluster";
+    public const string ForwardedHeader = "X-AgentMesh-Forwarded-By";
+
+    // Hop-by-hop headers (RFC 9110 §7.6.1) and Host are the connection's own, never passed on.
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer",
+        "Transfer-Encoding", "Upgrade", "Host",
+    };
+
+    public static bool IsForwarded(PathString path) =>
+        path.StartsWithSegments("/v1") || path.StartsWithSegments("/health/detail");
+
+    public async Task InvokeAsync(HttpContext http, RequestDelegate next)
+    {
+        if (state.Role == ClusterRole.Leader || !IsForwarded(http.Request.Path))
+        {
+            await next(http);
+            return;
+        }
+
+        if (state.LeaderUrl is not { } leader || http.Request.Headers.ContainsKey(ForwardedHeader))
+        {
+            await UnavailableAsync(http, "no_leader", "No node of the cluster leads at the moment; retry shortly.");
+            return;
+        }
+
+        using var request = CreateRequest(http, leader);
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
+        }
+        catch (HttpRequestException exception)
+        {
+            LogLeaderUnreachable(logger, leader, exception);
+            await UnavailableAsync(http, "leader_unreachable", "The cluster's leader did not answer; retry shortly.");
+            return;
+        }
+
+        using (response)
+        {
+            http.Response.StatusCode = (int)response.StatusCode;
+            CopyHeaders(response.Headers, http.Response.Headers);
+            CopyHeaders(response.Content.Headers, http.Response.Headers);
+            await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+            await CopyAsync(body, http.Response, http.RequestAborted);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(HttpContext http, Uri leader)
+    {
+        var incoming = http.Request;
+        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(leader, incoming.PathBase + incoming.Path + incoming.QueryString));
+        if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
+        {
+            request.Content = new StreamContent(incoming.Body);
+        }
+
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (HopByHop.Contains(name))
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        request.Headers.TryAddWithoutValidation(ForwardedHeader, state.NodeId);
+        request.Headers.Remove(RequestPipeline.RequestIdHeader);
+        request.Headers.TryAddWithoutValidation(RequestPipeline.RequestIdHeader, http.TraceIdentifier);
+        if (http.Connection.RemoteIpAddress is { } remote)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
+        }
+
+        return request;
+    }
+
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
+    {
+        foreach (var (name, values) in from)
+        {
+            if (!HopByHop.Contains(name))
+            {
+                to[name] = values.ToArray();
+            }
+        }
+    }
+
+    // Flushed after every read, so server-sent events and long-poll answers pass through as they come.
+    private static async Task CopyAsync(Stream body, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static Task UnavailableAsync(HttpContext http, string code, string detail)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problems.Make(http, StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(http);
+    }
+
+    [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "The leader at {Leader} did not answer a forwarded request")]
+    private static partial void LogLeaderUnreachable(ILogger logger, Uri leader, Exception exception);
+}
