@@ -1,0 +1,113 @@
+using System.Globalization;
+using AgentMesh.Client;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+/// <summary>Node processes of one cluster on a shared PostgreSQL database, agent processes, and a client that knows every node.</summary>
+internal sealed class ClusterUnderTest : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly string _connectionString;
+    private readonly List<ChildProcess> _agents = [];
+
+    private ClusterUnderTest(string connectionString, int nodes)
+    {
+        _connectionString = connectionString;
+        Urls = [.. Enumerable.Range(0, nodes).Select(static _ => new Uri($"http://127.0.0.1:{Processes.FreePort()}"))];
+        Nodes = new ChildProcess?[nodes];
+        DataPaths = [.. Enumerable.Range(0, nodes).Select(static _ => Directory.CreateTempSubdirectory("agentmesh-cluster-").FullName)];
+    }
+
+    public IReadOnlyList<Uri> Urls { get; }
+
+    public ChildProcess?[] Nodes { get; }
+
+    public IReadOnlyList<string> DataPaths { get; }
+
+    public string AdminKey { get; private set; } = null!;
+
+    public AgentMeshClient Client { get; private set; } = null!;
+
+    /// <summary>Starts node 0 first (it takes the lease and writes admin.key), then the others as followers.</summary>
+    public static async Task<ClusterUnderTest> StartAsync(string connectionString, int nodes)
+    {
+        var cluster = new ClusterUnderTest(connectionString, nodes);
+        await cluster.StartNodeAsync(0);
+        cluster.AdminKey = (await File.ReadAllTextAsync(Path.Combine(cluster.DataPaths[0], "admin.key"))).Trim();
+        for (var i = 1; i < nodes; i++)
+        {
+            await cluster.StartNodeAsync(i);
+        }
+
+        var options = new AgentMeshClientOptions { BaseAddress = cluster.Urls[0], ApiKey = cluster.AdminKey };
+        foreach (var url in cluster.Urls.Skip(1))
+        {
+            options.FallbackAddresses.Add(url);
+        }
+
+        cluster.Client = AgentMeshClient.Create(options);
+        return cluster;
+    }
+
+    public async Task StartNodeAsync(int index)
+    {
+        Nodes[index] = Processes.Start(Processes.CliDll,
+        [
+            "serve", "--store", "postgres", "--postgres", _connectionString, "--data", DataPaths[index], "--urls", Urls[index].ToString().TrimEnd('/'),
+            "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
+            "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
+            "--AgentMesh:RateLimits:Enabled", "false",
+        ]);
+        await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);
+    }
+
+    /// <summary>SIGKILL: no shutdown, the lease is left to expire.</summary>
+    public void Kill(int index)
+    {
+        Nodes[index]?.Dispose();
+        Nodes[index] = null;
+    }
+
+    /// <summary>A process running <paramref name="agents"/> agents whose first node is <paramref name="primary"/>, the others its fallbacks.</summary>
+    public async Task AgentsAsync(string tenant, string idPrefix, int agents, int primary, int concurrency)
+    {
+        var order = Urls.Skip(primary).Concat(Urls.Take(primary)).Select(static u => u.ToString().TrimEnd('/'));
+        var process = Processes.Start(Processes.EchoAgentDll,
+        [
+            "--url", string.Join(',', order), "--key", AdminKey, "--tenant", tenant, "--agent-id", idPrefix,
+            "--agents", agents.ToString(CultureInfo.InvariantCulture), "--capabilities", "echo:4",
+            "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--autonomy", "false",
+        ]);
+        _agents.Add(process);
+        await process.WaitForLineAsync($"agent {idPrefix}-{agents} started", StartTimeout);
+    }
+
+    public string Output => string.Join("\n", Nodes.Select((n, i) => $"--- node {i}\n{n?.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            agent.Dispose();
+        }
+
+        foreach (var node in Nodes)
+        {
+            node?.Dispose();
+        }
+
+        Client?.Dispose();
+        foreach (var path in DataPaths)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+}
