@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AgentMesh.TestKit.Services;
+using Npgsql;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+public sealed class ClusterFailoverTests(PostgresServer postgres)
+{
+    private static readonly string[] UnavailableCodes = ["leader_unreachable", "no_leader"];
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LeaderKilled_FollowerAnswers503ThenTakesOverWithTheData()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 2);
+        using var follower = Http(cluster, 1);
+        Assert.Equal(HttpStatusCode.Created, (await follower.PostAsJsonAsync("/v1/tenants", new { id = "acme", name = "Acme" }, Cancellation)).StatusCode);
+        var ready = await follower.GetFromJsonAsync<JsonObject>("/health/ready", Cancellation);
+        Assert.StartsWith("following", (string)ready!["checks"]!["cluster"]!, StringComparison.Ordinal);
+
+        cluster.Kill(0);
+        using var during = await follower.GetAsync("/v1/tenants/acme", Cancellation);
+        var problem = await during.Content.ReadFromJsonAsync<JsonObject>(Cancellation);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Contains((string)problem!["code"]!, UnavailableCodes);
+        Assert.Equal("1", during.Headers.RetryAfter?.ToString());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage after;
+        while ((after = await follower.GetAsync("/v1/tenants/acme", Cancellation)).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            after.Dispose();
+            await Task.Delay(200, Cancellation);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal("leader", (string)(await follower.GetFromJsonAsync<JsonObject>("/health/ready", Cancellation))!["checks"]!["cluster"]!);
+        after.Dispose();
+    }
+
+    [Fact]
+    public async Task LeaderWhoseLeaseWasTaken_CannotWriteAndStops()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 1);
+        using var leader = Http(cluster, 0);
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Pooling = false }.ConnectionString))
+        {
+            await admin.OpenAsync(Cancellation);
+            await using var steal = new NpgsqlCommand("UPDATE cluster_leader SET node_id = 'another-node', url = 'http://127.0.0.1:9', epoch = epoch + 1, expires_at = now() + interval '1 hour'", admin);
+            await steal.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        HttpStatusCode? status = null;
+        try
+        {
+            using var response = await leader.PostAsJsonAsync("/v1/tenants", new { id = "written-by-a-deposed-leader", name = "x" }, Cancellation);
+            status = response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            // Already stopped: also right.
+        }
+
+        var exited = cluster.Nodes[0]!.Process.WaitForExit(TimeSpan.FromSeconds(15));
+
+        Assert.NotEqual(HttpStatusCode.Created, status);
+        Assert.True(exited, cluster.Output);
+        Assert.Contains("lost the leader lease", cluster.Nodes[0]!.Output, StringComparison.Ordinal);
+        await using var check = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Pooling = false }.ConnectionString);
+        await check.OpenAsync(Cancellation);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM tenants WHERE id = 'written-by-a-deposed-leader'", check);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(Cancellation))!);
+    }
+
+    private static HttpClient Http(ClusterUnderTest cluster, int node)
+    {
+        var http = new HttpClient { BaseAddress = cluster.Urls[node], Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.AdminKey);
+        return http;
+    }
+}
