@@ -32,7 +32,10 @@ public static class NodeServices
         return builder;
     }
 
-    /// <summary>The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability).</summary>
+    /// <summary>
+    /// The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability),
+    /// registered as <see cref="IMeshStore"/> and, for relays, as <see cref="IEventOutbox"/>.
+    /// </summary>
     public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration("AgentMesh:Sqlite");
@@ -48,6 +51,8 @@ public static class NodeServices
 
             return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
         });
+        builder.Services.AddSingleton(static sp => sp.GetRequiredService<IMeshStore>() as IEventOutbox
+            ?? throw new InvalidOperationException("The configured store does not implement IEventOutbox; every IMeshStore must."));
         return builder;
     }
 
