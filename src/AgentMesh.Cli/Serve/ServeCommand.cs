@@ -18,12 +18,14 @@ internal static class ServeCommand
         var data = new Option<string>("--data") { Description = "Data folder for the embedded database and admin.key.", DefaultValueFactory = static _ => "./data" };
         var urls = new Option<string>("--urls") { Description = "Address to listen on.", DefaultValueFactory = static _ => NodeOptions.DefaultUrl };
         var demo = new Option<bool>("--demo") { Description = "Also run sample agents and a steady workload in tenant 'demo', to watch tasks flow." };
-        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default).") { data, urls, demo };
+        var nats = new Option<string?>("--nats") { Description = "NATS URL (e.g. nats://127.0.0.1:4222): relay every event to the JetStream stream AGENTMESH_EVENTS. Same as ConnectionStrings:Nats." };
+        var command = new Command("serve", "Run an AgentMesh node (embedded SQLite store by default).") { data, urls, demo, nats };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
             var dataPath = Path.GetFullPath(result.GetValue(data)!);
-            var passThrough = result.GetValue(demo) ? [.. DemoMode.NodeArguments, .. result.UnmatchedTokens] : result.UnmatchedTokens.ToArray();
+            string[] relay = result.GetValue(nats) is { Length: > 0 } natsUrl ? ["--ConnectionStrings:Nats", natsUrl] : [];
+            string[] passThrough = result.GetValue(demo) ? [.. DemoMode.NodeArguments, .. relay, .. result.UnmatchedTokens] : [.. relay, .. result.UnmatchedTokens];
             await using var app = Build(dataPath, result.GetValue(urls)!, passThrough, configure: null);
             if (result.GetValue(demo))
             {

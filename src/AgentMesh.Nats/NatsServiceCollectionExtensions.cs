@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+using AgentMesh.Engine;
+using AgentMesh.Nats.Outbox;
+using AgentMesh.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Nats;
+
+/// <summary>Registers AgentMesh's NATS adapters.</summary>
+public static class NatsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Runs <see cref="NatsOutboxRelay"/> as a hosted service over the registered <see cref="IEventOutbox"/>. Configure
+    /// <see cref="NatsRelayOptions"/> (at least <see cref="NatsRelayOptions.Url"/>) before the host starts. When a
+    /// <see cref="MeshEngine"/> is registered its commits wake the relay at once.
+    /// </summary>
+    public static IServiceCollection AddAgentMeshNatsRelay(this IServiceCollection services)
+    {
+        services.AddOptions<NatsRelayOptions>()
+            .Validate(static o => o.IsValid(out _), "AgentMesh:Nats settings are invalid: ConnectionStrings:Nats is required; sizes, intervals and timeouts must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(static sp => new NatsOutboxRelay(
+            sp.GetRequiredService<IEventOutbox>(),
+            sp.GetRequiredService<IOptions<NatsRelayOptions>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<NatsOutboxRelay>>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<MeshEngine>()?.Events));
+        services.AddHostedService(static sp => sp.GetRequiredService<NatsOutboxRelay>());
+        return services;
+    }
+}
