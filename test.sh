@@ -18,6 +18,14 @@ if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v a
     || echo "test.sh: could not install prometheus (promtool); its test fails in CI and is skipped elsewhere" >&2
 fi
 
+# nats-server runs the JetStream relay's tests (TestKit's NatsServerFixture); installed when missing, like promtool.
+if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends nats-server >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends nats-server >/dev/null 2>&1; } \
+    || echo "test.sh: could not install nats-server; the NATS tests fail in CI and are skipped elsewhere" >&2
+fi
+
 if ! dotnet build AgentMesh.slnx -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "test.sh: build failed" >&2
   echo "tests: 0 passed, 1 failed"

@@ -3,6 +3,7 @@ using AgentMesh.Engine;
 using AgentMesh.Nats.Outbox;
 using AgentMesh.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,8 @@ public static class NatsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAgentMeshNatsRelay(this IServiceCollection services)
     {
-        services.AddOptions<NatsRelayOptions>()
-            .Validate(static o => o.IsValid(out _), "AgentMesh:Nats settings are invalid: ConnectionStrings:Nats is required; sizes, intervals and timeouts must be positive.")
-            .ValidateOnStart();
+        services.AddOptions<NatsRelayOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NatsRelayOptions>, NatsRelayOptionsValidation>());
         services.AddSingleton(static sp => new NatsOutboxRelay(
             sp.GetRequiredService<IEventOutbox>(),
             sp.GetRequiredService<IOptions<NatsRelayOptions>>(),

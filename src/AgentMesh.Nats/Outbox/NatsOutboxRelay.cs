@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.ExceptionServices;
 using AgentMesh.Events;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Hosting;
@@ -141,7 +142,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
                 if (round.Failure is { } failure)
                 {
                     _metrics.Failed(batch.Count - round.Published);
-                    throw failure;
+                    ExceptionDispatchInfo.Throw(failure);
                 }
 
                 Recovered();
