@@ -111,4 +111,21 @@ public class OutboxRelayTests
         Assert.Equal("publishing", relay.Status.State);
         Assert.True(relay.Status.Failures > 0);
     }
+
+    [Fact]
+    public async Task Relay_NatsDownAtStart_PublishesEverythingOnceNatsArrives()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        await harness.Nats.StopAsync();
+        var events = await harness.CommitEventsAsync(25);
+
+        var relay = await harness.StartRelayAsync();
+        await Eventually.TrueAsync(() => relay.Status is { State: "retrying", Lag: 25, Cursor: 0 }, $"the relay waits for NATS with 25 events (status: {relay.Status})");
+        await harness.Nats.StartAsync();
+        await harness.WaitCaughtUpAsync(relay);
+
+        await using var reader = new JetStreamReader(harness.Nats.Url);
+        var messages = await reader.ReadAllAsync();
+        Assert.Equal(events.Select(e => e.Id.ToString()), messages.Select(m => m.Id));
+    }
 }

@@ -16,10 +16,12 @@ public sealed partial class NatsOutboxRelay
     private async Task EnsureStreamAsync(NatsJSContext js, CancellationToken cancellationToken)
     {
         const string subjects = NatsSubjects.Root + ".>";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
         StreamConfig config;
         try
         {
-            var existing = await js.GetStreamAsync(_options.Stream, cancellationToken: cancellationToken);
+            var existing = await js.GetStreamAsync(_options.Stream, cancellationToken: timeout.Token);
             config = existing.Info.Config;
             if (config.Subjects?.Contains(subjects) == true && config.DuplicateWindow == _options.DuplicateWindow)
             {
@@ -38,7 +40,7 @@ public sealed partial class NatsOutboxRelay
 
         config.Subjects = [.. (config.Subjects ?? []).Append(subjects).Distinct(StringComparer.Ordinal)];
         config.DuplicateWindow = _options.DuplicateWindow;
-        await js.CreateOrUpdateStreamAsync(config, cancellationToken);
+        await js.CreateOrUpdateStreamAsync(config, timeout.Token);
     }
 
     /// <summary>

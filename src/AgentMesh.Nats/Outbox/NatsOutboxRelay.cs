@@ -28,6 +28,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
     private readonly EventHub? _commits;
     private readonly NatsRelayMetrics _metrics;
     private readonly string _url;
+    private readonly Lock _gate = new();
 
     private long _cursor;
     private long _lastCommitted;
@@ -78,7 +79,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
         get
         {
             var committed = Math.Max(Volatile.Read(ref _lastCommitted), _commits?.LastPublished ?? 0);
-            lock (_metrics)
+            lock (_gate)
             {
                 return new NatsRelayStatus(_state, _url, _options.Stream, Volatile.Read(ref _cursor), committed, Lag, Volatile.Read(ref _published), Volatile.Read(ref _failures), _outageSince, _lastError);
             }
@@ -88,6 +89,8 @@ public sealed partial class NatsOutboxRelay : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The store's reads may complete synchronously; the host's start must not wait for this loop.
+        await Task.Yield();
         var natsOptions = NatsOpts.Default with
         {
             Url = _options.Url,
@@ -199,7 +202,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
         {
             var seconds = Math.Round((_time.GetUtcNow() - since).TotalSeconds, 3);
             NatsRelayLog.OutageEnded(_logger, _options.Stream, seconds, _outageAttempts);
-            lock (_metrics)
+            lock (_gate)
             {
                 _outageSince = null;
                 _outageAttempts = 0;
@@ -213,7 +216,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
     {
         Interlocked.Increment(ref _failures);
         _state = "retrying";
-        lock (_metrics)
+        lock (_gate)
         {
             _lastError = exception.Message;
             _outageAttempts++;
@@ -221,7 +224,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
 
         if (_outageSince is null)
         {
-            lock (_metrics)
+            lock (_gate)
             {
                 _outageSince = _time.GetUtcNow();
             }

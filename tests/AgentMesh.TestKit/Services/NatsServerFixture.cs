@@ -101,10 +101,17 @@ public sealed class NatsServerFixture : IAsyncLifetime
 
         if (!process.HasExited)
         {
-            using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-            if (signal is not null)
+            try
             {
-                await signal.WaitForExitAsync();
+                using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                if (signal is not null)
+                {
+                    await signal.WaitForExitAsync();
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                process.Kill(entireProcessTree: true);
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
