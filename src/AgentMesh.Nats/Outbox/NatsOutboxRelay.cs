@@ -155,7 +155,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
                 streamReady = false;
                 await FailedAsync(exception, stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
