@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AgentMesh.Events;
-using AgentMesh.Server.Http;
 using AgentMesh.Tasks;
 using BenchmarkDotNet.Attributes;
 

@@ -130,7 +130,7 @@ public sealed partial class PostgresMeshStore
     /// <inheritdoc />
     public async Task<long> LoadCursorAsync(string name, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var found = await QueryAsync(AllTenants, DirectoryRows.Command("SELECT sequence FROM outbox_cursors WHERE name = $1", name), static reader => reader.GetInt64(0), cancellationToken);
         return found.Count == 0 ? 0 : found[0];
     }
@@ -138,7 +138,7 @@ public sealed partial class PostgresMeshStore
     /// <inheritdoc />
     public async Task SaveCursorAsync(string name, long sequence, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         await QueryAsync(
             AllTenants,

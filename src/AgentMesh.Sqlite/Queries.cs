@@ -18,6 +18,16 @@ internal static class Queries
 
     public static readonly string TaskById = $"SELECT {TasksTable.SelectColumns} FROM tasks WHERE id = @id AND tenant = @tenant";
 
+    public static readonly string Outbox = $"SELECT {EventsTable.SelectColumns} FROM events WHERE sequence > @after ORDER BY sequence LIMIT @limit";
+
+    public const string LoadCursor = "SELECT sequence FROM outbox_cursors WHERE name = @name";
+
+    // The WHERE keeps a cursor from moving backwards, whatever order relays save in.
+    public const string SaveCursor = """
+        INSERT INTO outbox_cursors (name, sequence) VALUES (@name, @sequence)
+        ON CONFLICT (name) DO UPDATE SET sequence = excluded.sequence WHERE excluded.sequence > outbox_cursors.sequence
+        """;
+
     public const string IdempotencyKeys = """
         SELECT tenant, idempotency_key, id, created_at FROM tasks
         WHERE idempotency_key IS NOT NULL AND created_at >= @since

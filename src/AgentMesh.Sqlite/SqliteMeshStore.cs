@@ -11,7 +11,7 @@ namespace AgentMesh.Sqlite;
 /// whose statements are compiled once; reads use pooled read-only connections and run alongside a commit.
 /// Call <see cref="InitializeAsync"/> before anything else.
 /// </summary>
-public sealed partial class SqliteMeshStore : IMeshStore
+public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
 {
     private const int BusyTimeoutMilliseconds = 5_000;
 

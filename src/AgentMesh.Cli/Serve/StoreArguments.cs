@@ -14,7 +14,7 @@ internal sealed class StoreArguments
 
     public Option<string?> Postgres { get; } = new("--postgres") { Description = "PostgreSQL connection string for --store postgres. Same as ConnectionStrings:Postgres." };
 
-    public Option<string?> Nats { get; } = new("--nats") { Description = "NATS server URL (JetStream) for the event stream. Same as ConnectionStrings:Nats." };
+    public Option<string?> Nats { get; } = new("--nats") { Description = "NATS URL (e.g. nats://127.0.0.1:4222): relay every event to the JetStream stream AGENTMESH_EVENTS. Same as ConnectionStrings:Nats." };
 
     public void AddTo(Command command)
     {

@@ -13,9 +13,41 @@ public sealed class EventHub
     private readonly Dictionary<string, List<EventSubscription>> _byTenant = new(StringComparer.Ordinal);
 
     private long _lastPublished;
+    private TaskCompletionSource? _nextPublish;
 
     /// <summary>Subscribers cut off because their buffer was full.</summary>
     public long Overflows { get; private set; }
+
+    /// <summary>The highest sequence published by this process so far; 0 before its first commit.</summary>
+    public long LastPublished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastPublished;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once an event with a sequence above <paramref name="sequence"/> is published (at once if one
+    /// already was): a wake-up for readers of the store, such as outbox relays. It never faults or cancels;
+    /// race it with a delay to bound the wait.
+    /// </summary>
+    public Task WhenPublishedAfter(long sequence)
+    {
+        lock (_gate)
+        {
+            if (_lastPublished > sequence)
+            {
+                return Task.CompletedTask;
+            }
+
+            _nextPublish ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _nextPublish.Task;
+        }
+    }
 
     public EventSubscription Subscribe(string tenant, IReadOnlyCollection<string>? types, Guid? taskId, int capacity = 10_000)
     {
@@ -57,6 +89,8 @@ public sealed class EventHub
             if (events.Count > 0)
             {
                 _lastPublished = Math.Max(_lastPublished, events[^1].Sequence);
+                _nextPublish?.TrySetResult();
+                _nextPublish = null;
             }
 
             if (_byTenant.Count == 0)

@@ -7,7 +7,7 @@ using AgentMesh.Tenants;
 namespace AgentMesh.Storage;
 
 /// <summary>A store that keeps everything in memory: for tests of the engine, and for nothing durable.</summary>
-public sealed class InMemoryMeshStore : IMeshStore
+public sealed class InMemoryMeshStore : IMeshStore, IEventOutbox
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
@@ -15,6 +15,7 @@ public sealed class InMemoryMeshStore : IMeshStore
     private readonly Dictionary<(string, string), AgentRecord> _agents = [];
     private readonly Dictionary<Guid, MeshTask> _tasks = [];
     private readonly List<MeshEvent> _events = [];
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private long _sequence;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -156,6 +157,50 @@ public sealed class InMemoryMeshStore : IMeshStore
                         && (query.Types is null || query.Types.Count == 0 || query.Types.Contains(e.Type)))
                     .Take(query.Limit)]);
         }
+    }
+
+    /// <summary>Oldest first; <paramref name="limit"/> is clamped to 1–10000.</summary>
+    public Task<IReadOnlyList<MeshEvent>> ReadOutboxAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            // Sequences are dense and start at 1, so the first later event sits at index afterSequence.
+            var start = (int)Math.Clamp(afterSequence, 0, _events.Count);
+            var count = Math.Min(Math.Clamp(limit, 1, 10_000), _events.Count - start);
+            return Task.FromResult<IReadOnlyList<MeshEvent>>(_events.GetRange(start, count));
+        }
+    }
+
+    public Task<long> LastSequenceAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_sequence);
+        }
+    }
+
+    public Task<long> LoadCursorAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            return Task.FromResult(_cursors.GetValueOrDefault(name));
+        }
+    }
+
+    public Task SaveCursorAsync(string name, long sequence, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        lock (_gate)
+        {
+            if (sequence > _cursors.GetValueOrDefault(name))
+            {
+                _cursors[name] = sequence;
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(true);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using AgentMesh.Engine;
+using AgentMesh.Nats.Outbox;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
@@ -10,7 +11,8 @@ namespace AgentMesh.Server.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers and the engine runs.
-/// <c>/health/detail</c>: the operators' report, for system administrators only.
+/// <c>/health/detail</c>: the operators' report, for system administrators only. A NATS outage shows there
+/// (the relay's state and lag) but leaves the node ready: the outbox keeps every event and drains later.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -94,7 +96,8 @@ internal static class HealthEndpoints
                 snapshot.ConnectedAgents,
                 snapshot.Agents.ToDictionary(static a => a.Key.ToString().ToLowerInvariant(), static a => a.Value, StringComparer.Ordinal),
                 snapshot.CommitQueueDepth,
-                snapshot.CommitBatches));
+                snapshot.CommitBatches),
+            http.RequestServices.GetService<NatsOutboxRelay>()?.Status);
         return TypedResults.Json(detail, HealthJsonContext.Default.HealthDetail, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -40,6 +40,7 @@ public static class AgentMeshNode
 
         builder.AddAgentMeshEngine();
         builder.AddAgentMeshStore();
+        builder.AddAgentMeshEventRelay();
         builder.AddAgentMeshApi();
         builder.AddAgentMeshTelemetry();
         builder.AddAgentMeshLogging();

@@ -1,4 +1,6 @@
 using AgentMesh.Engine;
+using AgentMesh.Nats;
+using AgentMesh.Nats.Outbox;
 using AgentMesh.PostgreSql;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
@@ -80,6 +82,25 @@ public static class NodeServices
             });
         }
 
+        builder.Services.AddSingleton(static sp => sp.GetRequiredService<IMeshStore>() as IEventOutbox
+            ?? throw new InvalidOperationException("The configured store does not implement IEventOutbox; every IMeshStore must."));
+        return builder;
+    }
+
+    /// <summary>
+    /// Cluster mode's event relay: when <c>ConnectionStrings:Nats</c> is set, every committed event is published to
+    /// JetStream (settings under <c>AgentMesh:Nats</c>). Without it nothing is added and events stay in-process.
+    /// </summary>
+    public static WebApplicationBuilder AddAgentMeshEventRelay(this WebApplicationBuilder builder)
+    {
+        var url = builder.Configuration.GetConnectionString("Nats");
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOptions<NatsRelayOptions>().BindConfiguration(NatsRelayOptions.Section).Configure(o => o.Url = url.Trim());
+        builder.Services.AddAgentMeshNatsRelay();
         return builder;
     }
 

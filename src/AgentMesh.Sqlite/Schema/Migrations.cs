@@ -12,6 +12,7 @@ internal static class Migrations
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "tenants, api keys, agents, tasks and events", InitialSchema.Sql),
+        new(2, "outbox relay cursors", OutboxCursorsSchema.Sql),
     ];
 
     public static int Latest => All[^1].Version;

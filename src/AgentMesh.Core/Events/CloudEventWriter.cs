@@ -1,14 +1,20 @@
 using System.Buffers;
 using System.Text.Json;
-using AgentMesh.Events;
 
-namespace AgentMesh.Server.Http;
+namespace AgentMesh.Events;
 
-/// <summary>Writes events as CloudEvents 1.0 JSON: the payload is embedded as it was serialized, never parsed again.</summary>
-internal static class CloudEventWriter
+/// <summary>
+/// Writes events as CloudEvents 1.0 JSON (structured mode), the one envelope of every outlet: server-sent
+/// events, the WebSocket feed and the NATS JetStream relay. The payload is embedded as it was serialized,
+/// never parsed again.
+/// </summary>
+public static class CloudEventWriter
 {
+    /// <summary>Writes the envelope of <paramref name="meshEvent"/> as one JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, MeshEvent meshEvent)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(meshEvent);
         writer.WriteStartObject();
         writer.WriteString("specversion", "1.0");
         writer.WriteString("id", meshEvent.Id);
@@ -29,6 +35,7 @@ internal static class CloudEventWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>The envelope of <paramref name="meshEvent"/> as UTF-8 JSON.</summary>
     public static byte[] ToUtf8(MeshEvent meshEvent)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + meshEvent.Data.Length);

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AgentMesh.TestKit.Services;
+
+/// <summary>
+/// A real <c>nats-server</c> with JetStream on a free loopback port and a temporary store folder. Use it as a
+/// class fixture or start one per test with <see cref="StartNewAsync"/>. <see cref="StopAsync"/> and
+/// <see cref="StartAsync"/> simulate an outage: the server comes back on the same port with the same store.
+/// When the binary is missing the test fails under <c>CI=true</c> and is skipped elsewhere.
+/// </summary>
+public sealed class NatsServerFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly string[] SearchFolders = ["/usr/sbin", "/usr/local/bin", "/usr/bin"];
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "agentmesh-nats", Guid.NewGuid().ToString("N"));
+    private readonly string? _binary = FindBinary();
+    private Process? _process;
+    private int _port;
+
+    /// <summary><c>nats://127.0.0.1:{port}</c>; skips the test when nats-server is not installed.</summary>
+    public string Url
+    {
+        get
+        {
+            EnsureInstalled();
+            return $"nats://127.0.0.1:{_port}";
+        }
+    }
+
+    /// <summary>The JetStream store folder, kept across <see cref="StopAsync"/> and <see cref="StartAsync"/>.</summary>
+    public string StoreDirectory => Path.Combine(_folder, "jetstream");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>A started server for one test; dispose it at the end of the test.</summary>
+    public static async Task<NatsServerFixture> StartNewAsync()
+    {
+        var server = new NatsServerFixture();
+        await server.InitializeAsync();
+        server.EnsureInstalled();
+        return server;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (_binary is null)
+        {
+            if (IsCi)
+            {
+                throw new InvalidOperationException("nats-server is not installed (looked on PATH and in /usr/sbin); CI needs it: apt-get install nats-server.");
+            }
+
+            return;
+        }
+
+        _port = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server (again) on the same port and store folder, and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        EnsureInstalled();
+        if (IsRunning)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(StoreDirectory);
+        var start = new ProcessStartInfo(_binary!)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "-js", "-a", "127.0.0.1", "-p", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", StoreDirectory, "-l", Path.Combine(_folder, "nats-server.log") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_binary}.");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitUntilAcceptingAsync(process);
+    }
+
+    /// <summary>Stops the server gracefully (SIGTERM) and waits for it to exit; its store stays for <see cref="StartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        EnsureInstalled();
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            try
+            {
+                using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                if (signal is not null)
+                {
+                    await signal.WaitForExitAsync();
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Kills the server at once (SIGKILL), as a crash would; <see cref="StartAsync"/> brings it back.</summary>
+    public void Kill()
+    {
+        EnsureInstalled();
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+        _process = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_process is { } process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+            _process = null;
+        }
+
+        try
+        {
+            if (Directory.Exists(_folder))
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    private void EnsureInstalled()
+    {
+        if (_binary is null)
+        {
+            Assert.False(IsCi, "nats-server is not installed (looked on PATH and in /usr/sbin); CI needs it: apt-get install nats-server.");
+            Assert.Skip("nats-server is not installed (apt-get install nats-server).");
+        }
+    }
+
+    private async Task WaitUntilAcceptingAsync(Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nats-server exited with code {process.ExitCode} on start; see {Path.Combine(_folder, "nats-server.log")}.");
+            }
+
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, _port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        throw new TimeoutException($"nats-server did not accept connections on port {_port} within {StartTimeout.TotalSeconds} s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindBinary()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(SearchFolders)
+            .Select(static folder => Path.Combine(folder, "nats-server"))
+            .FirstOrDefault(File.Exists);
+    }
+}
