@@ -1,4 +1,5 @@
 using AgentMesh.Engine;
+using AgentMesh.Protection;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
@@ -32,9 +33,15 @@ public static class NodeServices
         return builder;
     }
 
-    /// <summary>The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability).</summary>
+    /// <summary>
+    /// The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability), with task
+    /// input and output encrypted as <c>AgentMesh:Encryption</c> says.
+    /// </summary>
     public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
+        builder.Services.AddSingleton<IPayloadProtector>(static sp =>
+            sp.GetRequiredService<IOptions<EncryptionOptions>>().Value.CreateProtector(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath));
         builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration("AgentMesh:Sqlite");
         builder.Services.AddSingleton<IMeshStore>(static sp =>
         {
@@ -46,7 +53,7 @@ public static class NodeServices
                 sqlite.Path = Path.Combine(node.DataPath, "agentmesh.db");
             }
 
-            return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
+            return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>(), sp.GetRequiredService<IPayloadProtector>());
         });
         return builder;
     }
