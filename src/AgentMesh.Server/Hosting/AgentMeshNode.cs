@@ -46,7 +46,6 @@ public static class AgentMeshNode
 
         var app = builder.Build();
         app.UseAgentMeshPipeline();
-        app.UseRequestLogScope();
         app.MapAgentMesh();
         return app;
     }

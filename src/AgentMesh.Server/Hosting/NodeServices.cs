@@ -75,6 +75,7 @@ public static class NodeServices
         builder.Services.AddAgentMeshAuthentication();
         builder.Services.AddAuthorization();
         builder.Services.AddAgentMeshBrowserSecurity();
+        builder.Services.AddAgentMeshForwardedHeaders();
         builder.Services.AddAgentMeshRateLimits();
         builder.Services.AddOpenApi();
         return builder;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
+using AgentMesh.Server.Logging;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -13,6 +14,7 @@ internal static partial class RequestPipeline
 
     public static void UseAgentMeshPipeline(this WebApplication app)
     {
+        app.UseAgentMeshForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteExceptionAsync,
@@ -35,6 +37,7 @@ internal static partial class RequestPipeline
             headers["Referrer-Policy"] = "no-referrer";
             return next(http);
         });
+        app.UseRequestLogScope();
         app.UseStatusCodePages(static async context =>
         {
             var http = context.HttpContext;
