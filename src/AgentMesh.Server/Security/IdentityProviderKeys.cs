@@ -24,8 +24,10 @@ internal sealed partial class IdentityProviderKeys : IConfigurationManager<OpenI
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private OpenIdConnectConfiguration _current;
-    private DateTimeOffset? _lastAttempt;
-    private DateTimeOffset? _lastSuccess;
+
+    // UTC ticks; 0 until the first attempt or success. Read without the gate, so kept in one word.
+    private long _lastAttempt;
+    private long _lastSuccess;
     private volatile bool _stale;
 
     public IdentityProviderKeys(IOptions<JwtOptions> options, TimeProvider time, ILogger<IdentityProviderKeys> logger)
@@ -43,8 +45,8 @@ internal sealed partial class IdentityProviderKeys : IConfigurationManager<OpenI
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
     {
-        var now = _time.GetUtcNow();
-        if (_stale || _lastSuccess is null || now - _lastSuccess >= _options.KeyRefreshInterval)
+        var lastSuccess = Interlocked.Read(ref _lastSuccess);
+        if (_stale || lastSuccess == 0 || _time.GetUtcNow().UtcTicks - lastSuccess >= _options.KeyRefreshInterval.Ticks)
         {
             await RefreshAsync(cancel);
         }
@@ -85,7 +87,11 @@ internal sealed partial class IdentityProviderKeys : IConfigurationManager<OpenI
         }
     }
 
-    private bool Due() => _lastAttempt is not { } last || _time.GetUtcNow() - last >= _options.KeyRefreshMinimumInterval;
+    private bool Due()
+    {
+        var lastAttempt = Interlocked.Read(ref _lastAttempt);
+        return lastAttempt == 0 || _time.GetUtcNow().UtcTicks - lastAttempt >= _options.KeyRefreshMinimumInterval.Ticks;
+    }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -102,11 +108,11 @@ internal sealed partial class IdentityProviderKeys : IConfigurationManager<OpenI
                 return;
             }
 
-            _lastAttempt = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastAttempt, _time.GetUtcNow().UtcTicks);
             _stale = false;
             var fetched = await FetchAsync(cancellationToken);
             Volatile.Write(ref _current, fetched);
-            _lastSuccess = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastSuccess, _time.GetUtcNow().UtcTicks);
             LogFetched(_logger, fetched.SigningKeys.Count, fetched.JwksUri);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException or InvalidOperationException
