@@ -37,6 +37,7 @@ public static class AgentMeshNode
         }
 
         builder.AddAgentMeshEngine();
+        builder.AddAgentMeshEncryption();
         builder.AddAgentMeshStore();
         builder.AddAgentMeshApi();
         builder.AddAgentMeshTelemetry();

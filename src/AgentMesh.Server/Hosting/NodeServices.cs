@@ -34,14 +34,23 @@ public static class NodeServices
     }
 
     /// <summary>
-    /// The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability), with task
-    /// input and output encrypted as <c>AgentMesh:Encryption</c> says.
+    /// The <see cref="IPayloadProtector"/> every store writes task input and output through, as <c>AgentMesh:Encryption</c>
+    /// says. Resolved when the store is, so an unusable key stops the start.
     /// </summary>
-    public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAgentMeshEncryption(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
         builder.Services.AddSingleton<IPayloadProtector>(static sp =>
             sp.GetRequiredService<IOptions<EncryptionOptions>>().Value.CreateProtector(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath));
+        return builder;
+    }
+
+    /// <summary>
+    /// The embedded store: SQLite in the data folder (<c>AgentMesh:Sqlite</c> overrides its path and durability), with task
+    /// input and output through the <see cref="IPayloadProtector"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
+    {
         builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration("AgentMesh:Sqlite");
         builder.Services.AddSingleton<IMeshStore>(static sp =>
         {
