@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentMesh.Cli.Agents;
 using AgentMesh.Cli.Bench;
+using AgentMesh.Cli.Encryption;
 using AgentMesh.Cli.Events;
 using AgentMesh.Cli.Keys;
 using AgentMesh.Cli.Migrate;
@@ -22,6 +23,7 @@ internal static class AgentMeshCommands
         TenantCommands.Create(),
         KeyCommands.Create(),
         TokenCommands.Create(),
+        EncryptionKeyCommands.Create(),
         AgentCommands.Create(),
         TaskCommands.Create(),
         EventCommands.Create(),

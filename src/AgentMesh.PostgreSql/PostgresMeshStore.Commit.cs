@@ -1,5 +1,6 @@
 using AgentMesh.Events;
 using AgentMesh.PostgreSql.Rows;
+using AgentMesh.Protection;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
 using Npgsql;
@@ -28,7 +29,7 @@ public sealed partial class PostgresMeshStore
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection, transaction);
-            var plan = Plan(changes, batch, Fence);
+            var plan = Plan(changes, batch, Fence, _protector);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
                 await ReadResultsAsync(reader, plan, cancellationToken);
@@ -36,7 +37,7 @@ public sealed partial class PostgresMeshStore
 
             if (plan.Missing is { Count: > 0 } missing)
             {
-                await WriteMissingAsync(connection, transaction, missing, cancellationToken);
+                await WriteMissingAsync(connection, transaction, missing, _protector, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -49,7 +50,7 @@ public sealed partial class PostgresMeshStore
         }
     }
 
-    private static CommitPlan Plan(IReadOnlyList<ChangeSet> changes, NpgsqlBatch batch, LeaderFence? fence)
+    private static CommitPlan Plan(IReadOnlyList<ChangeSet> changes, NpgsqlBatch batch, LeaderFence? fence, IPayloadProtector protector)
     {
         batch.BatchCommands.Add(Scope(AllTenants));
         if (fence is not null)
@@ -109,12 +110,12 @@ public sealed partial class PostgresMeshStore
 
         if (inserts.Count > 0)
         {
-            batch.BatchCommands.Add(inserts.ToCommand(full: true));
+            batch.BatchCommands.Add(inserts.ToCommand(full: true, protector));
         }
 
         if (updates.Count > 0)
         {
-            batch.BatchCommands.Add(updates.ToCommand(full: false));
+            batch.BatchCommands.Add(updates.ToCommand(full: false, protector));
         }
 
         if (events.Count > 0)
@@ -164,7 +165,8 @@ public sealed partial class PostgresMeshStore
     /// Later versions the update did not write: the stored row is newer (nothing to do), or there is no row,
     /// as when an earlier write was lost with a failed commit (write the whole snapshot).
     /// </summary>
-    private static async Task WriteMissingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<MeshTask> missing, CancellationToken cancellationToken)
+    private static async Task WriteMissingAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<MeshTask> missing, IPayloadProtector protector, CancellationToken cancellationToken)
     {
         var rows = new TaskRows();
         foreach (var task in missing)
@@ -173,7 +175,7 @@ public sealed partial class PostgresMeshStore
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(rows.ToCommand(full: true));
+        batch.BatchCommands.Add(rows.ToCommand(full: true, protector));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -34,7 +34,7 @@ public sealed partial class PostgresMeshStore
 
     /// <summary>Every task not in a terminal status, in id order.</summary>
     public Task<IReadOnlyList<MeshTask>> LoadUnfinishedTasksAsync(CancellationToken cancellationToken) =>
-        QueryAsync(AllTenants, new NpgsqlBatchCommand(UnfinishedTasks), TaskRows.Read, cancellationToken);
+        QueryAsync(AllTenants, new NpgsqlBatchCommand(UnfinishedTasks), ReadTask, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IdempotencyEntry>> LoadIdempotencyKeysAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -50,7 +50,7 @@ public sealed partial class PostgresMeshStore
     public async Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var found = await QueryAsync(tenant, DirectoryRows.Command(TaskById, id, tenant), TaskRows.Read, cancellationToken);
+        var found = await QueryAsync(tenant, DirectoryRows.Command(TaskById, id, tenant), ReadTask, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -70,7 +70,7 @@ public sealed partial class PostgresMeshStore
         values.Add(limit + 1);
         sql.Append(" ORDER BY id DESC LIMIT $").Append(values.Count);
 
-        var items = (List<MeshTask>)await QueryAsync(query.Tenant, DirectoryRows.Command(sql.ToString(), [.. values]), TaskRows.Read, cancellationToken);
+        var items = (List<MeshTask>)await QueryAsync(query.Tenant, DirectoryRows.Command(sql.ToString(), [.. values]), ReadTask, cancellationToken);
         if (items.Count <= limit)
         {
             return new TaskPage(items, null);
@@ -152,6 +152,8 @@ public sealed partial class PostgresMeshStore
             static _ => 0,
             cancellationToken);
     }
+
+    private MeshTask ReadTask(NpgsqlDataReader reader) => TaskRows.Read(reader, _protector);
 
     /// <summary>Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row.</summary>
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using AgentMesh.PostgreSql.Schema;
+using AgentMesh.Protection;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Logging;
+using AgentMesh.PostgreSql.Rows;
 using Npgsql;
 
 namespace AgentMesh.PostgreSql;
@@ -19,6 +21,7 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresMeshStore> _logger;
+    private readonly IPayloadProtector _protector;
     private volatile bool _initialized;
     private volatile bool _disposed;
 
@@ -43,9 +46,20 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         }
     }
 
-    /// <summary>Creates a store for the connection string in <paramref name="options"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <summary>Creates a store for the connection string in <paramref name="options"/> that keeps task input and output in clear.</summary>
     public PostgresMeshStore(PostgresStoreOptions options, ILoggerFactory loggerFactory)
+        : this(options, loggerFactory, PlaintextPayloads.Instance)
     {
+    }
+
+    /// <summary>
+    /// Creates a store for the connection string in <paramref name="options"/> that keeps task input and output through
+    /// <paramref name="protector"/>; nothing is opened until <see cref="InitializeAsync"/>.
+    /// </summary>
+    public PostgresMeshStore(PostgresStoreOptions options, ILoggerFactory loggerFactory, IPayloadProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(protector);
+        _protector = protector;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -75,9 +89,31 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         var version = await Migrations.ApplyAsync(_dataSource, _logger, cancellationToken);
         SchemaVersion = version;
         _initialized = true;
+        await CheckProtectionAsync(cancellationToken);
         var sequence = await LastSequenceAsync(cancellationToken);
         var connection = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
         PostgresStoreLog.Opened(_logger, connection.Database ?? "", connection.Host ?? "", version, sequence);
+    }
+
+    /// <summary>
+    /// Reads the newest tasks' input and output back through the protector, so a node given the wrong keys stops at
+    /// start with a message naming the key, instead of failing on every read later.
+    /// </summary>
+    private async Task CheckProtectionAsync(CancellationToken cancellationToken)
+    {
+        var payloads = await QueryAsync(
+            AllTenants,
+            new NpgsqlBatchCommand("SELECT input, output FROM tasks ORDER BY id DESC LIMIT 64"),
+            static reader => (reader.GetString(0), reader.TextOrNull(1)),
+            cancellationToken);
+        foreach (var (input, output) in payloads)
+        {
+            _protector.Unprotect(input);
+            if (output is not null)
+            {
+                _protector.Unprotect(output);
+            }
+        }
     }
 
     /// <summary>True when the database answers with the schema version; false on any failure, never throws.</summary>

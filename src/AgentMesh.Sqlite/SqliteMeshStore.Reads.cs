@@ -44,7 +44,7 @@ public sealed partial class SqliteMeshStore
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = Queries.UnfinishedTasks;
-        return await ReadAllAsync(command, TasksTable.Read, cancellationToken);
+        return await ReadAllAsync(command, ReadTask, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -68,7 +68,7 @@ public sealed partial class SqliteMeshStore
         command.CommandText = Queries.TaskById;
         command.Parameters.AddWithValue("@id", DbValue.Id(id));
         command.Parameters.AddWithValue("@tenant", tenant);
-        var found = await ReadAllAsync(command, TasksTable.Read, cancellationToken);
+        var found = await ReadAllAsync(command, ReadTask, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -80,7 +80,7 @@ public sealed partial class SqliteMeshStore
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         Queries.ListTasks(command, query, limit);
-        var items = await ReadAllAsync(command, TasksTable.Read, cancellationToken);
+        var items = await ReadAllAsync(command, ReadTask, cancellationToken);
         if (items.Count <= limit)
         {
             return new TaskPage(items, null);
@@ -99,6 +99,8 @@ public sealed partial class SqliteMeshStore
         Queries.ReadEvents(command, query);
         return await ReadAllAsync(command, EventsTable.Read, cancellationToken);
     }
+
+    private MeshTask ReadTask(SqliteDataReader reader) => TasksTable.Read(reader, _protector);
 
     private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using AgentMesh.Protection;
 using AgentMesh.Sqlite.Schema;
 using AgentMesh.Sqlite.Tables;
 using AgentMesh.Storage;
@@ -21,6 +22,7 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
     private readonly ILogger<SqliteMeshStore> _logger;
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
+    private readonly IPayloadProtector _protector;
 
     // Serializes commits, initialization and disposal on the one write connection.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -36,11 +38,22 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
     /// <summary>The database file.</summary>
     public string FilePath => _path;
 
-    /// <summary>Creates a store for the file in <paramref name="options"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <summary>Creates a store for the file in <paramref name="options"/> that keeps task input and output in clear.</summary>
     public SqliteMeshStore(SqliteStoreOptions options, ILogger<SqliteMeshStore> logger)
+        : this(options, logger, PlaintextPayloads.Instance)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store for the file in <paramref name="options"/> that keeps task input and output through
+    /// <paramref name="protector"/>; nothing is opened until <see cref="InitializeAsync"/>.
+    /// </summary>
+    public SqliteMeshStore(SqliteStoreOptions options, ILogger<SqliteMeshStore> logger, IPayloadProtector protector)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(protector);
+        _protector = protector;
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
         if (!Enum.IsDefined(options.Synchronous))
         {
@@ -68,7 +81,9 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
     }
 
     /// <summary>Opens the file (creating it and its folder if missing) and migrates the schema to this version. Calling it again does nothing.</summary>
-    /// <exception cref="InvalidOperationException">The database was written by a newer version of AgentMesh.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The database was written by a newer version of AgentMesh, or its newest tasks cannot be read with the keys at hand.
+    /// </exception>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
@@ -89,7 +104,8 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
                 var schemaVersion = await Migrations.ApplyAsync(connection, _path, _logger, cancellationToken);
                 SchemaVersion = schemaVersion;
                 _lastSequence = await LastSequenceAsync(connection, cancellationToken);
-                _writes = new PreparedWrites(connection);
+                await CheckProtectionAsync(connection, cancellationToken);
+                _writes = new PreparedWrites(connection, _protector);
                 _write = connection;
                 _checkpointLoop = CheckpointLoopAsync(_checkpointInterval, _checkpointStop.Token);
                 SqliteStoreLog.Opened(_logger, _path, schemaVersion, _synchronous, _lastSequence);

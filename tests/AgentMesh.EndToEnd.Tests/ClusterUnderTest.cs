@@ -16,6 +16,18 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
         Urls = [.. Enumerable.Range(0, nodes).Select(static _ => new Uri($"http://127.0.0.1:{Processes.FreePort()}"))];
         Nodes = new ChildProcess?[nodes];
         DataPaths = [.. Enumerable.Range(0, nodes).Select(static _ => Directory.CreateTempSubdirectory("agentmesh-cluster-").FullName)];
+        KeyFile = SharedKeyFile();
+    }
+
+    /// <summary>The encryption key file every node of the cluster reads.</summary>
+    public string KeyFile { get; }
+
+    /// <summary>A new key file in a folder of its own, as an operator makes one with <c>agentmesh keys rotate</c>.</summary>
+    public static string SharedKeyFile()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-keys-").FullName, "encryption.keys");
+        AgentMesh.Protection.PayloadKeyFile.AddKey(path);
+        return path;
     }
 
     public IReadOnlyList<Uri> Urls { get; }
@@ -56,7 +68,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "serve", "--store", "postgres", "--postgres", _connectionString, "--data", DataPaths[index], "--urls", Urls[index].ToString().TrimEnd('/'),
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
-            "--AgentMesh:RateLimits:Enabled", "false",
+            "--AgentMesh:RateLimits:Enabled", "false", "--AgentMesh:Encryption:KeyFile", KeyFile,
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);
     }
@@ -97,7 +109,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
         }
 
         Client?.Dispose();
-        foreach (var path in DataPaths)
+        foreach (var path in DataPaths.Append(Path.GetDirectoryName(KeyFile)!))
         {
             try
             {

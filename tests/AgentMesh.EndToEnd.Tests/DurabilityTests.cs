@@ -13,7 +13,8 @@ public class DurabilityTests(PostgresServer postgres)
 
     [Fact]
     public async Task NodeOnPostgresKilledWithSigkill_RestartsAndLosesNothingAcknowledged() =>
-        await KillRestartAndCountAsync("--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync());
+        await KillRestartAndCountAsync(
+            "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile());
 
     private static async Task KillRestartAndCountAsync(params string[] nodeSettings)
     {

@@ -34,8 +34,15 @@ public class NodeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
+        await BeforeStartAsync();
         await StartAsync();
     }
+
+    /// <summary>Runs once before the node first starts, e.g. to start a server the node's settings point at.</summary>
+    protected virtual ValueTask BeforeStartAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs once after the node is disposed.</summary>
+    protected virtual ValueTask AfterStopAsync() => ValueTask.CompletedTask;
 
     /// <summary>Stops the node and starts a new one on the same data folder (a new port).</summary>
     public async Task RestartAsync()
@@ -110,6 +117,7 @@ public class NodeFixture : IAsyncLifetime
     {
         Admin?.Dispose();
         await StopAsync();
+        await AfterStopAsync();
         try
         {
             Directory.Delete(DataPath, recursive: true);

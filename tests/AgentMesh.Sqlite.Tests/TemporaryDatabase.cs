@@ -1,3 +1,4 @@
+using AgentMesh.Protection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,6 +19,8 @@ internal sealed class TemporaryDatabase : IDisposable
     public string FilePath => Options.Path;
 
     public SqliteMeshStore CreateStore() => new(Options, NullLogger<SqliteMeshStore>.Instance);
+
+    public SqliteMeshStore CreateStore(IPayloadProtector protector) => new(Options, NullLogger<SqliteMeshStore>.Instance, protector);
 
     /// <summary>A connection of the test's own, outside the store, with pooling off so it leaves nothing open.</summary>
     public SqliteConnection OpenRaw()

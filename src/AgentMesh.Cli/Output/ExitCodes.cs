@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>The command line is wrong.</summary>
     public const int BadUsage = 2;
 
+    /// <summary>An offline command could not do its work (a missing key, file or setting); the reason is printed to stderr.</summary>
+    public const int Failed = 4;
+
     /// <summary>The node could not be reached.</summary>
     public const int Unreachable = 3;
 

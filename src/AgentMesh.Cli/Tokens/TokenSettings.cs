@@ -28,7 +28,7 @@ internal sealed record TokenSettings(string Secret, string Issuer, string Audien
             Issuer = NonEmpty(issuer) ?? NonEmpty(node.Issuer),
             Audience = NonEmpty(audience) ?? NonEmpty(node.Audience),
         };
-        if (!options.Enabled)
+        if (!options.SharedSecretEnabled)
         {
             throw new UsageException($"no signing secret: pass --secret, set {SecretVariable}, or configure {JwtOptions.Section}:Secret.");
         }

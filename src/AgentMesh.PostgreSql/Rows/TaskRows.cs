@@ -1,4 +1,5 @@
 using AgentMesh.Events;
+using AgentMesh.Protection;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace AgentMesh.PostgreSql.Rows;
 /// The <c>tasks</c> table. Snapshots of one commit are sent column by column as arrays and unnested by the
 /// server: new tasks in one multi-row upsert, later versions in one multi-row update that leaves the fields
 /// fixed at submission (above all the input) as they are. Either keeps a stored row whose version is the
-/// same or higher.
+/// same or higher. Input and output go through the store's <see cref="IPayloadProtector"/> both ways.
 /// </summary>
 internal sealed class TaskRows
 {
@@ -51,13 +52,13 @@ internal sealed class TaskRows
     public void Add(MeshTask task) => _tasks.Add(task);
 
     /// <summary>The statement that writes every added task: <see cref="Upsert"/> with all columns, or <see cref="Update"/> with the changing ones.</summary>
-    public NpgsqlBatchCommand ToCommand(bool full)
+    public NpgsqlBatchCommand ToCommand(bool full, IPayloadProtector protector)
     {
         var command = new NpgsqlBatchCommand(full ? Upsert : Update);
         var p = command.Parameters;
         ColumnArrays.Add(p, _tasks, static t => t.Id);
         ColumnArrays.Add(p, _tasks, static t => t.Status.ToWire());
-        ColumnArrays.Add(p, _tasks, static t => t.Output);
+        ColumnArrays.Add(p, _tasks, t => t.Output is null ? null : protector.Protect(t.Output));
         ColumnArrays.Add(p, _tasks, static t => StoredJson.Write(t.Error, CoreJsonContext.Default.TaskError));
         ColumnArrays.Add(p, _tasks, static t => t.CancelRequested);
         ColumnArrays.Add(p, _tasks, static t => StoredJson.Write(t.Progress, CoreJsonContext.Default.TaskProgress));
@@ -90,20 +91,20 @@ internal sealed class TaskRows
             ColumnArrays.Add(p, _tasks, static t => t.WorkflowId);
             ColumnArrays.Add(p, _tasks, static t => t.CorrelationId);
             ColumnArrays.Add(p, _tasks, static t => t.CreatedAt.UtcTicks);
-            ColumnArrays.Add(p, _tasks, static t => t.Input);
+            ColumnArrays.Add(p, _tasks, t => protector.Protect(t.Input));
         }
 
         return command;
     }
 
-    public static MeshTask Read(NpgsqlDataReader reader)
+    public static MeshTask Read(NpgsqlDataReader reader, IPayloadProtector protector)
     {
         var i = 0;
         return new MeshTask
         {
             Id = reader.GetGuid(i++),
             Status = StoredNames.ParseTaskStatus(reader.GetString(i++)),
-            Output = reader.TextOrNull(i++),
+            Output = reader.TextOrNull(i++) is { } output ? protector.Unprotect(output) : null,
             Error = StoredJson.Read(reader.TextOrNull(i++), CoreJsonContext.Default.TaskError),
             CancelRequested = reader.GetBoolean(i++),
             Progress = StoredJson.Read(reader.TextOrNull(i++), CoreJsonContext.Default.TaskProgress),
@@ -134,7 +135,7 @@ internal sealed class TaskRows
             WorkflowId = reader.IdOrNull(i++),
             CorrelationId = reader.TextOrNull(i++),
             CreatedAt = reader.Time(i++),
-            Input = reader.GetString(i),
+            Input = protector.Unprotect(reader.GetString(i)),
         };
     }
 

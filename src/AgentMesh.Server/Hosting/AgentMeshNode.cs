@@ -39,6 +39,7 @@ public static class AgentMeshNode
         }
 
         builder.AddAgentMeshEngine();
+        builder.AddAgentMeshEncryption();
         builder.AddAgentMeshStore();
         builder.AddAgentMeshEventRelay();
         builder.AddAgentMeshApi();
@@ -49,7 +50,6 @@ public static class AgentMeshNode
 
         var app = builder.Build();
         app.UseAgentMeshPipeline();
-        app.UseRequestLogScope();
         app.MapAgentMesh();
         return app;
     }

@@ -2,6 +2,7 @@ using AgentMesh.Engine;
 using AgentMesh.Nats;
 using AgentMesh.Nats.Outbox;
 using AgentMesh.PostgreSql;
+using AgentMesh.Protection;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
@@ -38,6 +39,7 @@ public static class NodeServices
             builder.Services.AddHostedService(static sp => sp.GetRequiredService<MeshEngine>());
             builder.Services.AddHostedService<BootstrapKey>();
         }
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{NodeOptions.Section}:MaxRequestBodyBytes") ?? new NodeOptions().MaxRequestBodyBytes);
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -45,9 +47,23 @@ public static class NodeServices
     }
 
     /// <summary>
+    /// The <see cref="IPayloadProtector"/> every store writes task input and output through, as <c>AgentMesh:Encryption</c>
+    /// says. Resolved when the store is, so an unusable key stops the start.
+    /// </summary>
+    public static WebApplicationBuilder AddAgentMeshEncryption(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.Section);
+        var sharedStore = ClusterServices.IsCluster(builder.Configuration);
+        builder.Services.AddSingleton<IPayloadProtector>(sp =>
+            sp.GetRequiredService<IOptions<EncryptionOptions>>().Value.CreateProtector(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, sharedStore));
+        return builder;
+    }
+
+    /// <summary>
     /// The store named by <c>AgentMesh:Store</c>: <c>sqlite</c> (the default, embedded: a file in the data folder;
     /// <c>AgentMesh:Sqlite</c> overrides its path and durability) or <c>postgres</c> (cluster: the database named
-    /// by <c>ConnectionStrings:Postgres</c>). The store also serves as the event outbox.
+    /// by <c>ConnectionStrings:Postgres</c>). Both write task input and output through the
+    /// <see cref="IPayloadProtector"/>, and serve as the event outbox.
     /// </summary>
     public static WebApplicationBuilder AddAgentMeshStore(this WebApplicationBuilder builder)
     {
@@ -63,7 +79,8 @@ public static class NodeServices
 
             builder.Services.AddSingleton<IMeshStore>(sp => new PostgresMeshStore(
                 new PostgresStoreOptions { ConnectionString = connectionString },
-                sp.GetRequiredService<ILoggerFactory>()));
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<IPayloadProtector>()));
         }
         else
         {
@@ -78,7 +95,7 @@ public static class NodeServices
                     sqlite.Path = Path.Combine(node.DataPath, "agentmesh.db");
                 }
 
-                return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
+                return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>(), sp.GetRequiredService<IPayloadProtector>());
             });
         }
 
@@ -121,6 +138,7 @@ public static class NodeServices
         builder.Services.AddAgentMeshAuthentication();
         builder.Services.AddAuthorization();
         builder.Services.AddAgentMeshBrowserSecurity();
+        builder.Services.AddAgentMeshForwardedHeaders();
         builder.Services.AddAgentMeshRateLimits();
         builder.Services.AddOpenApi();
         return builder;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
 using AgentMesh.Server.Cluster;
+using AgentMesh.Server.Logging;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -14,6 +15,7 @@ internal static partial class RequestPipeline
 
     public static void UseAgentMeshPipeline(this WebApplication app)
     {
+        app.UseAgentMeshForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteExceptionAsync,
@@ -36,6 +38,7 @@ internal static partial class RequestPipeline
             headers["Referrer-Policy"] = "no-referrer";
             return next(http);
         });
+        app.UseRequestLogScope();
         app.UseLeaderForwarding();
         app.UseStatusCodePages(static async context =>
         {

@@ -18,13 +18,13 @@ internal static class NodeLogging
         return builder;
     }
 
-    /// <summary>Pushes the request id and the route's <c>{tenant}</c> as a logging scope for everything logged while the request runs.</summary>
-    public static void UseRequestLogScope(this WebApplication app)
+    /// <summary>Pushes the request id, the caller's address and the route's <c>{tenant}</c> as a logging scope for everything logged while the request runs.</summary>
+    public static void UseRequestLogScope(this IApplicationBuilder app)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestLogScope).FullName!);
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestLogScope).FullName!);
         app.Use(async (http, next) =>
         {
-            using (logger.BeginScope(new RequestLogScope(http.TraceIdentifier, http.GetRouteValue("tenant") as string)))
+            using (logger.BeginScope(new RequestLogScope(http.TraceIdentifier, http.GetRouteValue("tenant") as string, http.Connection.RemoteIpAddress?.ToString())))
             {
                 await next(http);
             }

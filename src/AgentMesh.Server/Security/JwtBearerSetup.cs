@@ -7,35 +7,56 @@ using MeshRoles = AgentMesh.Keys.Roles;
 namespace AgentMesh.Server.Security;
 
 /// <summary>
-/// Validates HS256 tokens against <see cref="JwtOptions"/> and turns their claims into the same caller claims an API
-/// key produces, so <see cref="Caller"/> and <see cref="AccessFilter"/> treat both alike.
+/// Validates HS256 tokens against <see cref="JwtOptions.Secret"/> (scheme <see cref="CredentialSchemes.Jwt"/>) and RS256/ES256
+/// tokens against the identity provider's keys (scheme <see cref="CredentialSchemes.IdentityProvider"/>), and turns their
+/// claims into the same caller claims an API key produces, so <see cref="Caller"/> and <see cref="AccessFilter"/> treat all alike.
 /// </summary>
-internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwt) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class JwtBearerSetup(IOptions<JwtOptions> jwt, IdentityProviderKeys providerKeys) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
     {
-        if (name != CredentialSchemes.Jwt)
-        {
-            return;
-        }
-
         var settings = jwt.Value;
-        options.MapInboundClaims = false;
-        options.TokenValidationParameters = new TokenValidationParameters
+        if (name == CredentialSchemes.Jwt)
         {
-            ValidIssuer = settings.Issuer,
-            ValidAudience = settings.Audience,
-            IssuerSigningKey = settings.Enabled ? JwtTokens.SigningKey(settings.Secret!) : null,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ValidateIssuer = true,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            ValidateIssuerSigningKey = true,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ClockSkew = JwtOptions.ClockSkew,
-        };
-        options.Events = new JwtBearerEvents { OnTokenValidated = static context => ToCaller(context) };
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = Parameters(settings, [SecurityAlgorithms.HmacSha256]);
+            options.TokenValidationParameters.ValidIssuer = settings.Issuer;
+            options.TokenValidationParameters.IssuerSigningKey = settings.SharedSecretEnabled ? JwtTokens.SigningKey(settings.Secret!) : null;
+            options.Events = new JwtBearerEvents { OnTokenValidated = static context => ToCaller(context) };
+        }
+        else if (name == CredentialSchemes.IdentityProvider)
+        {
+            options.MapInboundClaims = false;
+            options.RefreshOnIssuerKeyNotFound = true;
+            options.ConfigurationManager = providerKeys;
+
+            // The handler adds the provider's issuer and keys to these for every request.
+            options.TokenValidationParameters = Parameters(settings, [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256]);
+            options.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context => providerKeys.EnsureKeyAsync(BearerToken(context.Request), context.HttpContext.RequestAborted),
+                OnTokenValidated = static context => ToCaller(context),
+            };
+        }
+    }
+
+    private static TokenValidationParameters Parameters(JwtOptions settings, string[] algorithms) => new()
+    {
+        ValidAudience = settings.Audience,
+        ValidAlgorithms = algorithms,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = JwtOptions.ClockSkew,
+    };
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        string? header = request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);

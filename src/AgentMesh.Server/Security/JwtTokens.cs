@@ -46,6 +46,53 @@ public static class JwtTokens
     /// <summary>Whether a bearer credential has a JWT's shape (three dot-separated parts); API keys never contain a dot.</summary>
     internal static bool LooksLikeJwt(ReadOnlySpan<char> credential) => credential.Count('.') == 2;
 
+    /// <summary>Whether a JWT's header names an HMAC algorithm (<c>HS…</c>); a header that cannot be read counts as not.</summary>
+    internal static bool IsSharedSecretAlgorithm(ReadOnlySpan<char> token)
+    {
+        var encodedHeader = token[..token.IndexOf('.')];
+        if (encodedHeader.Length > 4096)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[encodedHeader.Length];
+        if (System.Buffers.Text.Base64Url.DecodeFromChars(encodedHeader, header, out _, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(header[..written]);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isAlgorithm = reader.ValueTextEquals("alg"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isAlgorithm)
+                {
+                    return reader.TokenType == System.Text.Json.JsonTokenType.String && reader.GetString()!.StartsWith("HS", StringComparison.Ordinal);
+                }
+
+                reader.Skip();
+            }
+
+            return false;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     internal static IEnumerable<string> SplitRoles(IEnumerable<Claim> roleClaims) =>
         roleClaims.SelectMany(static c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

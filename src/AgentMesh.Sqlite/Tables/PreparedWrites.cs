@@ -1,3 +1,4 @@
+using AgentMesh.Protection;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.Sqlite.Tables;
@@ -5,12 +6,12 @@ namespace AgentMesh.Sqlite.Tables;
 /// <summary>Every write statement, compiled once on the write connection and reused for each row.</summary>
 internal sealed class PreparedWrites : IDisposable
 {
-    public PreparedWrites(SqliteConnection connection)
+    public PreparedWrites(SqliteConnection connection, IPayloadProtector protector)
     {
         Tenants = new TenantsTable(connection);
         Keys = new KeysTable(connection);
         Agents = new AgentsTable(connection);
-        Tasks = new TasksTable(connection);
+        Tasks = new TasksTable(connection, protector);
         Events = new EventsTable(connection);
     }
 

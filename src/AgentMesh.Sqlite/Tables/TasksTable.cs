@@ -1,4 +1,5 @@
 using AgentMesh.Events;
+using AgentMesh.Protection;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,7 @@ namespace AgentMesh.Sqlite.Tables;
 /// known one (an update that leaves the fields fixed at submission as they are: tenant, type, idempotency
 /// key, parent, workflow, correlation id, creation time and, above all, the input). An update
 /// that finds no older row falls back to the full upsert when the row is missing, and otherwise loses to
-/// the newer version already stored.
+/// the newer version already stored. Input and output go through the store's <see cref="IPayloadProtector"/> both ways.
 /// </summary>
 internal sealed class TasksTable : IDisposable
 {
@@ -37,9 +38,11 @@ internal sealed class TasksTable : IDisposable
     private readonly PositionalStatement _upsert;
     private readonly PositionalStatement _update;
     private readonly SqliteCommand _exists;
+    private readonly IPayloadProtector _protector;
 
-    public TasksTable(SqliteConnection connection)
+    public TasksTable(SqliteConnection connection, IPayloadProtector protector)
     {
+        _protector = protector;
         _upsert = new PositionalStatement(connection, Statement.Upsert("tasks", Columns, ["id"]) + " WHERE excluded.version > tasks.version", Columns);
         _update = new PositionalStatement(
             connection,
@@ -79,12 +82,12 @@ internal sealed class TasksTable : IDisposable
         }
     }
 
-    private static void Bind(PositionalStatement p, MeshTask task, bool submission)
+    private void Bind(PositionalStatement p, MeshTask task, bool submission)
     {
         var i = 0;
         p.Set(i++, DbValue.Id(task.Id));
         p.Set(i++, task.Status.ToWire());
-        p.Set(i++, DbValue.Text(task.Output));
+        p.Set(i++, task.Output is null ? DBNull.Value : _protector.Protect(task.Output));
         p.Set(i++, StoredJson.Write(task.Error, CoreJsonContext.Default.TaskError));
         p.Set(i++, DbValue.Flag(task.CancelRequested));
         p.Set(i++, StoredJson.Write(task.Progress, CoreJsonContext.Default.TaskProgress));
@@ -117,18 +120,18 @@ internal sealed class TasksTable : IDisposable
             p.Set(i++, DbValue.Id(task.WorkflowId));
             p.Set(i++, DbValue.Text(task.CorrelationId));
             p.Set(i++, DbValue.Ticks(task.CreatedAt));
-            p.Set(i, task.Input);
+            p.Set(i, _protector.Protect(task.Input));
         }
     }
 
-    public static MeshTask Read(SqliteDataReader reader)
+    public static MeshTask Read(SqliteDataReader reader, IPayloadProtector protector)
     {
         var i = 0;
         return new MeshTask
         {
             Id = reader.GetId(i++),
             Status = StoredNames.ParseTaskStatus(reader.GetString(i++)),
-            Output = reader.GetTextOrNull(i++),
+            Output = reader.GetTextOrNull(i++) is { } output ? protector.Unprotect(output) : null,
             Error = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskError),
             CancelRequested = reader.GetFlag(i++),
             Progress = StoredJson.Read(reader, i++, CoreJsonContext.Default.TaskProgress),
@@ -159,7 +162,7 @@ internal sealed class TasksTable : IDisposable
             WorkflowId = reader.GetIdOrNull(i++),
             CorrelationId = reader.GetTextOrNull(i++),
             CreatedAt = reader.GetTime(i++),
-            Input = reader.GetString(i),
+            Input = protector.Unprotect(reader.GetString(i)),
         };
     }
 

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using AgentMesh.Cli.Output;
+using AgentMesh.Protection;
+using AgentMesh.Server.Security;
+using AgentMesh.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentMesh.Cli.Encryption;
+
+/// <summary>
+/// <c>agentmesh keys rotate|reencrypt</c>: the encryption keys of task input and output, offline against a data folder
+/// (stop the node first). Keys come from the same settings the node reads: <c>appsettings.json</c> here,
+/// <c>AgentMesh__Encryption__*</c> variables, and <c>--AgentMesh:Encryption:… value</c> after the command.
+/// </summary>
+internal static class EncryptionKeyCommands
+{
+    public static Command Create()
+    {
+        var group = new Command("keys", "Encryption keys of task input and output at rest (offline, against a stopped node's data folder).")
+        {
+            RotateCommand(),
+            ReencryptCommand(),
+        };
+        Usage.SetGroupAction(group);
+        return group;
+    }
+
+    private static Option<string> DataOption() =>
+        new("--data") { Description = "The node's data folder.", DefaultValueFactory = static _ => "./data" };
+
+    private static Command RotateCommand()
+    {
+        var data = DataOption();
+        var command = new Command("rotate", "Add a new key to the key file; the node writes with it after its next start.") { data };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.Action = new KeyAction(static async (result, data, output, _) =>
+        {
+            var (options, dataPath) = Settings(result, data);
+            var path = options.KeyFilePath(dataPath)
+                ?? throw new InvalidOperationException($"Keys come from {EncryptionOptions.Section}:Keys: add one there and set {EncryptionOptions.Section}:CurrentKey.");
+            if (!string.IsNullOrEmpty(options.KeyFile) && !File.Exists(path))
+            {
+                throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {path} does not exist.");
+            }
+
+            var id = PayloadKeyFile.AddKey(path);
+            await output.Out.WriteLineAsync($"Added key {id} to {path}. Restart the node to write with it, then run 'agentmesh keys reencrypt' with the node stopped.");
+        }, data);
+        return command;
+    }
+
+    private static Command ReencryptCommand()
+    {
+        var data = DataOption();
+        var command = new Command("reencrypt", "Rewrite every task's input and output under the newest key (the node must be stopped).") { data };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.Action = new KeyAction(static async (result, data, output, cancellationToken) =>
+        {
+            var (options, dataPath) = Settings(result, data);
+            var configuration = Configuration(result);
+            var databasePath = Path.GetFullPath(configuration["AgentMesh:Sqlite:Path"] is { Length: > 0 } configured ? configured : Path.Combine(dataPath, "agentmesh.db"));
+            if (!File.Exists(databasePath))
+            {
+                throw new InvalidOperationException($"There is no database at {databasePath}.");
+            }
+
+            if (!options.Enabled)
+            {
+                throw new InvalidOperationException($"{EncryptionOptions.Section}:Enabled is false: there is no key to encrypt with.");
+            }
+
+            if (options.Keys.Count == 0 && !File.Exists(options.KeyFilePath(dataPath)))
+            {
+                throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {options.KeyFilePath(dataPath)} does not exist.");
+            }
+
+            var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath);
+            using (protector)
+            {
+                await using var store = new SqliteMeshStore(new SqliteStoreOptions { Path = databasePath }, NullLogger<SqliteMeshStore>.Instance, protector);
+                await store.InitializeAsync(cancellationToken);
+                var rewritten = await store.ReencryptAsync(cancellationToken);
+                await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in {databasePath}.");
+            }
+        }, data);
+        return command;
+    }
+
+    private static (EncryptionOptions Options, string DataPath) Settings(ParseResult result, Option<string> data)
+    {
+        var options = new EncryptionOptions();
+        Configuration(result).GetSection(EncryptionOptions.Section).Bind(options);
+        return (options, Path.GetFullPath(result.GetValue(data)!));
+    }
+
+    private static IConfigurationRoot Configuration(ParseResult result) => new ConfigurationBuilder()
+        .SetBasePath(Directory.GetCurrentDirectory())
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine([.. result.UnmatchedTokens])
+        .Build();
+
+    private sealed class KeyAction(Func<ParseResult, Option<string>, CommandOutput, CancellationToken, Task> run, Option<string> data) : AsynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken)
+        {
+            var output = new CommandOutput(parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            if (await Usage.ReportParseErrorsAsync(parseResult, output))
+            {
+                return ExitCodes.BadUsage;
+            }
+
+            try
+            {
+                await run(parseResult, data, output, cancellationToken);
+                return ExitCodes.Ok;
+            }
+            catch (InvalidOperationException exception)
+            {
+                await output.WriteErrorAsync($"error: {exception.Message}");
+                return ExitCodes.Failed;
+            }
+        }
+    }
+}
