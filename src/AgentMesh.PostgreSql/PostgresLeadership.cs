@@ -9,14 +9,18 @@ namespace AgentMesh.PostgreSql;
 /// </summary>
 public sealed class PostgresLeadership(PostgresMeshStore store)
 {
-    /// <summary>Takes the lease if it is free or expired (or already ours); the new epoch, or null when another node holds it.</summary>
+    /// <summary>
+    /// Takes the lease if it is free, expired, already ours, or held under our own address — by an earlier run of this
+    /// node, since two processes cannot listen on one address (a node restarted after a crash leads again at once,
+    /// instead of waiting for its own old lease to expire). The new epoch, or null when another node holds it.
+    /// </summary>
     public async Task<long?> TryAcquireAsync(string nodeId, string url, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         await using var command = store.DataSource.CreateCommand(
             """
             UPDATE cluster_leader SET node_id = $1, url = $2, epoch = epoch + 1, expires_at = now() + $3
-            WHERE expires_at < now() OR node_id = $1
+            WHERE expires_at < now() OR node_id = $1 OR url = $2
             RETURNING epoch
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });

@@ -23,10 +23,21 @@ public class DurabilityTests(PostgresServer postgres)
         await mesh.AgentAsync(tenant, "worker-1", concurrency: 8);
         await mesh.AgentAsync(tenant, "worker-2", concurrency: 8);
         var acknowledged = new List<string>();
-        for (var i = 0; i < 300; i++)
+
+        // Half one by one, half in one batch: work is surely still queued when the node dies, however fast the machine.
+        for (var i = 0; i < 150; i++)
         {
             acknowledged.Add((await mesh.SubmitAsync(tenant, new { delayMs = 200, n = i }, timeout: 5)).Task.Id);
         }
+
+        var batch = Enumerable.Range(150, 150).Select(static i => new TaskSubmission
+        {
+            Type = "echo",
+            Input = System.Text.Json.JsonSerializer.SerializeToElement(new { delayMs = 200, n = i }),
+            Requirements = [new Requirement("echo", 1)],
+            TimeoutSeconds = 5,
+        }).ToList();
+        acknowledged.AddRange((await mesh.Client.SubmitTasksAsync(tenant, batch, TestContext.Current.CancellationToken)).Select(static t => t.Id));
 
         var queuedAtCrash = await mesh.Client.ListTasksAsync(tenant, new TaskQuery { Status = MeshTaskStatus.Queued, Limit = 1 }, TestContext.Current.CancellationToken);
         await mesh.CrashAndRestartNodeAsync();

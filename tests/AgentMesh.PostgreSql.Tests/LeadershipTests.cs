@@ -68,6 +68,16 @@ public sealed class LeadershipTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaseHeldUnderOurOwnAddress_IsTakenAtOnce()
+    {
+        var before = (await new PostgresLeadership(_a).TryAcquireAsync("node-a-first-run", "http://127.0.0.1:1", TimeSpan.FromSeconds(30), Cancellation))!.Value;
+
+        var restarted = await new PostgresLeadership(_b).TryAcquireAsync("node-a-second-run", "http://127.0.0.1:1", TimeSpan.FromSeconds(30), Cancellation);
+
+        Assert.Equal(before + 1, restarted);
+    }
+
+    [Fact]
     public async Task ReleasedLease_IsFreeAtOnce()
     {
         var a = new PostgresLeadership(_a);

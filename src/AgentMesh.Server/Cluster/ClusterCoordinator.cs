@@ -117,7 +117,7 @@ internal sealed partial class ClusterCoordinator(
         }
 
         var leader = await leadership.ReadAsync(cancellationToken);
-        if (leader is not null && leader.NodeId != state.NodeId)
+        if (leader is not null && leader.NodeId != state.NodeId && leader.Url != _url)
         {
             if (state.LeaderUrl?.ToString().TrimEnd('/') != leader.Url || state.Epoch != leader.Epoch)
             {
