@@ -6,10 +6,11 @@ using Npgsql;
 namespace AgentMesh.EndToEnd.Tests;
 
 /// <summary>
-/// Three nodes on one PostgreSQL database, twenty agents spread over them, twenty thousand tasks of which
-/// some fail on purpose; the leader is killed with SIGKILL mid-run. Every acknowledged task ends in exactly
-/// the terminal state its input asks for, none is lost or duplicated, and no result lands after a task's
-/// terminal state was written.
+/// Three nodes on one PostgreSQL database and a NATS server, twenty agents spread over the nodes, twenty
+/// thousand tasks of which some fail on purpose; the leader is killed with SIGKILL mid-run and NATS is
+/// restarted once. Every acknowledged task ends in exactly the terminal state its input asks for, none is
+/// lost or duplicated, no result lands after a task's terminal state was written, and a JetStream consumer
+/// sees every event exactly once after de-duplication by id.
 /// </summary>
 public sealed class ClusterTests(PostgresServer postgres)
 {
@@ -22,7 +23,8 @@ public sealed class ClusterTests(PostgresServer postgres)
     public async Task ThreeNodes_LeaderKilledMidRun_EveryTaskEndsOnceAsAsked()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 3);
+        await using var nats = await NatsServerFixture.StartNewAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 3, nats.Url);
         var tenant = "cluster-" + Guid.NewGuid().ToString("N")[..8];
         await cluster.Client.CreateTenantAsync(new TenantCreation { Id = tenant, Name = tenant }, Cancellation);
         for (var process = 0; process < 4; process++)
@@ -56,12 +58,41 @@ public sealed class ClusterTests(PostgresServer postgres)
         cluster.Kill(0);
         await submitting;
         await cluster.StartNodeAsync(0);
+        await WaitUntilAsync(() => TerminalCountAsync(connectionString, tenant), Tasks / 2, TimeSpan.FromSeconds(120), cluster);
+        await nats.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
+        await nats.StartAsync();
         await WaitUntilAsync(() => TerminalCountAsync(connectionString, tenant), Tasks, TimeSpan.FromSeconds(240), cluster);
 
         var stored = await ReadTasksAsync(connectionString, tenant);
         Assert.Equal(Tasks, stored.Count);
         Assert.Empty(expected.Where(e => !stored.TryGetValue(e.Key, out var status) || status != e.Value).Take(20).Select(e => $"{e.Key}: expected {e.Value}, found {stored.GetValueOrDefault(e.Key)}"));
         Assert.Empty(await EventsAfterTerminalAsync(connectionString, tenant));
+
+        // Every event of the store reaches the stream, once each after de-duplication by id.
+        var events = await EventIdsAsync(connectionString);
+        await using var reader = new JetStreamReader(nats.Url);
+        await WaitUntilAsync(reader.MessageCountAsync, events.Count, TimeSpan.FromSeconds(120), cluster);
+        var streamed = await reader.ReadAllAsync(acknowledge: false);
+        var distinct = streamed.Select(static m => m.MsgId).Distinct().ToHashSet();
+        Assert.Equal(events.Count, distinct.Count);
+        Assert.True(distinct.SetEquals(events), "the stream's event ids differ from the store's");
+        Assert.All(streamed, static m => Assert.Equal(m.MsgId, m.Id));
+    }
+
+    private static async Task<HashSet<string?>> EventIdsAsync(string connectionString)
+    {
+        await using var connection = Admin(connectionString);
+        await connection.OpenAsync(Cancellation);
+        await using var command = new NpgsqlCommand("SELECT id::text FROM events", connection);
+        var ids = new HashSet<string?>();
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        while (await reader.ReadAsync(Cancellation))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     /// <summary>Batches with idempotency keys, retried on any failure (the leader may die mid-request): never a duplicate, never a gap.</summary>

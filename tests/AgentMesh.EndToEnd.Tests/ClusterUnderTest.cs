@@ -10,9 +10,12 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
     private readonly string _connectionString;
     private readonly List<ChildProcess> _agents = [];
 
-    private ClusterUnderTest(string connectionString, int nodes)
+    private readonly string? _natsUrl;
+
+    private ClusterUnderTest(string connectionString, int nodes, string? natsUrl)
     {
         _connectionString = connectionString;
+        _natsUrl = natsUrl;
         Urls = [.. Enumerable.Range(0, nodes).Select(static _ => new Uri($"http://127.0.0.1:{Processes.FreePort()}"))];
         Nodes = new ChildProcess?[nodes];
         DataPaths = [.. Enumerable.Range(0, nodes).Select(static _ => Directory.CreateTempSubdirectory("agentmesh-cluster-").FullName)];
@@ -40,10 +43,10 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
 
     public AgentMeshClient Client { get; private set; } = null!;
 
-    /// <summary>Starts node 0 first (it takes the lease and writes admin.key), then the others as followers.</summary>
-    public static async Task<ClusterUnderTest> StartAsync(string connectionString, int nodes)
+    /// <summary>Starts node 0 first (it takes the lease and writes admin.key), then the others as followers; with <paramref name="natsUrl"/>, events go to JetStream.</summary>
+    public static async Task<ClusterUnderTest> StartAsync(string connectionString, int nodes, string? natsUrl = null)
     {
-        var cluster = new ClusterUnderTest(connectionString, nodes);
+        var cluster = new ClusterUnderTest(connectionString, nodes, natsUrl);
         await cluster.StartNodeAsync(0);
         cluster.AdminKey = (await File.ReadAllTextAsync(Path.Combine(cluster.DataPaths[0], "admin.key"))).Trim();
         for (var i = 1; i < nodes; i++)
@@ -69,6 +72,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
             "--AgentMesh:RateLimits:Enabled", "false", "--AgentMesh:Encryption:KeyFile", KeyFile,
+            .. (_natsUrl is null ? (string[])[] : ["--nats", _natsUrl, "--AgentMesh:Nats:RetryMaxDelay", "00:00:01"]),
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);
     }

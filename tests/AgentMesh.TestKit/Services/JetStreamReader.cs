@@ -3,10 +3,10 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
-namespace AgentMesh.Nats.Tests;
+namespace AgentMesh.TestKit.Services;
 
 /// <summary>Reads AGENTMESH_EVENTS the way a user would: a durable pull consumer from the start of the stream.</summary>
-internal sealed class JetStreamReader : IAsyncDisposable
+public sealed class JetStreamReader : IAsyncDisposable
 {
     public const string Stream = "AGENTMESH_EVENTS";
 
@@ -36,11 +36,14 @@ internal sealed class JetStreamReader : IAsyncDisposable
     public async Task<StreamInfo> InfoAsync() =>
         (await _js.GetStreamAsync(Stream, cancellationToken: TestContext.Current.CancellationToken)).Info;
 
-    /// <summary>Every message in the stream now, in stream order, through a new durable consumer.</summary>
-    public async Task<IReadOnlyList<StreamMessage>> ReadAllAsync()
+    /// <summary>Every message in the stream now, in stream order, through a new durable consumer (acknowledging each, or none when <paramref name="acknowledge"/> is false, for speed).</summary>
+    public async Task<IReadOnlyList<StreamMessage>> ReadAllAsync(bool acknowledge = true)
     {
         var ct = TestContext.Current.CancellationToken;
-        var consumer = await _js.CreateOrUpdateConsumerAsync(Stream, new ConsumerConfig("reader-" + Guid.NewGuid().ToString("N")) { AckPolicy = ConsumerConfigAckPolicy.Explicit }, ct);
+        var consumer = await _js.CreateOrUpdateConsumerAsync(
+            Stream,
+            new ConsumerConfig("reader-" + Guid.NewGuid().ToString("N")) { AckPolicy = acknowledge ? ConsumerConfigAckPolicy.Explicit : ConsumerConfigAckPolicy.None },
+            ct);
         var messages = new List<StreamMessage>();
         while (true)
         {
@@ -53,7 +56,10 @@ internal sealed class JetStreamReader : IAsyncDisposable
                     message.Headers?.TryGetValue("Nats-Msg-Id", out var id) == true ? id.ToString() : null,
                     message.Headers?.TryGetValue("Content-Type", out var type) == true ? type.ToString() : null,
                     JsonNode.Parse(message.Data!)!.AsObject()));
-                await message.AckAsync(cancellationToken: ct);
+                if (acknowledge)
+                {
+                    await message.AckAsync(cancellationToken: ct);
+                }
             }
 
             if (round == 0)
