@@ -77,6 +77,9 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         }
 
         builder.UseLoggerFactory(loggerFactory);
+
+        // The pool's name labels Npgsql's metrics; the default, the connection string, is no business of a metrics scrape.
+        builder.Name = "agentmesh";
         _dataSource = builder.Build();
         _logger = loggerFactory.CreateLogger<PostgresMeshStore>();
     }

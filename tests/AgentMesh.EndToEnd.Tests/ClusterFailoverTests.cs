@@ -43,6 +43,20 @@ public sealed class ClusterFailoverTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Metrics_IncludeTheDatabasePool_WithoutTheConnectionString()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 1);
+        using var node = Http(cluster, 0);
+
+        var metrics = await node.GetStringAsync("/metrics", Cancellation);
+
+        Assert.Contains("db_client_connection_count{", metrics, StringComparison.Ordinal);
+        Assert.Contains("db_client_connection_pool_name=\"agentmesh\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("Host=", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LeaderWhoseLeaseWasTaken_CannotWriteAndStops()
     {
         var connectionString = await postgres.CreateDatabaseAsync();

@@ -15,6 +15,9 @@ internal static class NodeTelemetry
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The meter and activity source Npgsql reports through (connection pool figures, one span per command) in cluster mode.</summary>
+    private const string NpgsqlInstrumentation = "Npgsql";
+
     /// <summary>Records spans even without an OTLP endpoint (for an in-process listener). Default false.</summary>
     public const string TracingSetting = "AgentMesh:Telemetry:Tracing";
 
@@ -23,7 +26,7 @@ internal static class NodeTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "agentmesh"))
             .WithMetrics(static metrics => metrics
-                .AddMeter(MeshTelemetry.Name)
+                .AddMeter(MeshTelemetry.Name, NpgsqlInstrumentation)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter(static o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
@@ -32,7 +35,7 @@ internal static class NodeTelemetry
         if (exportOtlp || builder.Configuration.GetValue<bool>(TracingSetting))
         {
             telemetry.WithTracing(static tracing => tracing
-                .AddSource(MeshTelemetry.Name)
+                .AddSource(MeshTelemetry.Name, NpgsqlInstrumentation)
                 .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation());
         }
