@@ -19,7 +19,7 @@ internal static class BenchCommand
         var rate = new Option<int?>("--rate") { Description = "Submit this many tasks per second, one per request; without it all are submitted at once in batches." };
         var batch = new Option<int>("--batch") { Description = "Tasks per batch request in a burn-down.", DefaultValueFactory = static _ => 1000 };
         var url = new Option<string?>("--url") { Description = "Benchmark a running node instead of starting one (key from --key, AGENTMESH_API_KEY or --data)." };
-        var key = new Option<string?>("--key") { Description = "API key for --url." };
+        var key = new Option<string?>("--key") { Description = "API key for --url, or a system admin key of the database of --store postgres when it is not new." };
         var data = new Option<string>("--data") { Description = "Data folder of the node for --url (finds admin.key).", DefaultValueFactory = static _ => "./data" };
         var synchronous = new Option<string>("--synchronous") { Description = "SQLite durability of the node bench starts: full (default) or normal.", DefaultValueFactory = static _ => "full" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object on the last line." };
@@ -30,6 +30,9 @@ internal static class BenchCommand
             tasks, agents, concurrency, rate, batch, url, key, data, synchronous, json, warmup,
         };
         stores.AddTo(command);
+
+        // Anything else (--AgentMesh:Section:Key value) configures the node bench starts.
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
             if (stores.Kind(result, Console.Error) is not { } store)
@@ -46,8 +49,9 @@ internal static class BenchCommand
                 result.GetValue(synchronous)!,
                 result.GetValue(json),
                 result.GetValue(warmup) ?? Math.Min(5_000, result.GetValue(tasks) / 10),
-                stores.ToConfiguration(result),
-                store);
+                [.. stores.ToConfiguration(result), .. result.UnmatchedTokens],
+                store,
+                result.GetValue(url) is null ? result.GetValue(key) : null);
             if (settings.Tasks < 1 || settings.Warmup < 0 || settings.Agents < 1 || settings.Concurrency is < 1 or > 1000 || settings.Batch is < 1 or > 1000 || settings.Rate is < 1
                 || settings.Synchronous is not ("full" or "normal"))
             {
@@ -63,4 +67,4 @@ internal static class BenchCommand
 }
 
 internal sealed record BenchSettings(
-    int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json, int Warmup, string[] StoreConfiguration, StoreKind Store);
+    int Tasks, int Agents, int Concurrency, int? Rate, int Batch, string Synchronous, bool Json, int Warmup, string[] NodeConfiguration, StoreKind Store, string? Key);

@@ -21,14 +21,32 @@ internal static class BenchRun
         {
             if (target is null)
             {
+                // A cluster node needs a key file it shares with its peers; unless told otherwise the bench's node gets a new
+                // one of its own (so a database of an earlier run needs that run's key file, or a new database).
+                var keyFile = Path.Combine(scratch.FullName, "encryption.keys");
+                string[] keys = [];
+                if (settings.Store == StoreKind.Postgres && !settings.NodeConfiguration.Any(static t => t.StartsWith("--AgentMesh:Encryption", StringComparison.OrdinalIgnoreCase)))
+                {
+                    AgentMesh.Protection.PayloadKeyFile.AddKey(keyFile);
+                    keys = ["--AgentMesh:Encryption:KeyFile", keyFile];
+                }
+
                 node = ServeCommand.Build(
                     scratch.FullName,
                     "http://127.0.0.1:0",
-                    ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous, "--AgentMesh:RateLimits:Enabled", "false", .. settings.StoreConfiguration],
+                    ["--Logging:LogLevel:Default", "Warning", "--AgentMesh:Sqlite:Synchronous", settings.Synchronous, "--AgentMesh:RateLimits:Enabled", "false", .. keys, .. settings.NodeConfiguration],
                     configure: null);
                 await node.StartAsync(cancellationToken);
                 var address = ServeCommand.ListeningAddress(node);
-                target = new NodeConnection(new Uri(address), (await File.ReadAllTextAsync(Path.Combine(scratch.FullName, NodeConnection.KeyFile), cancellationToken)).Trim());
+                var adminKey = Path.Combine(scratch.FullName, NodeConnection.KeyFile);
+                var key = settings.Key ?? (File.Exists(adminKey) ? (await File.ReadAllTextAsync(adminKey, cancellationToken)).Trim() : null);
+                if (key is null)
+                {
+                    await Console.Error.WriteLineAsync("bench: the database already holds keys, so the node made no admin key: pass --key <a system admin key of that database>, or use a new database.");
+                    return 2;
+                }
+
+                target = new NodeConnection(new Uri(address), key);
                 Say(settings, settings.Store == StoreKind.Postgres
                     ? $"node: {address} (PostgreSQL, data {scratch.FullName})"
                     : $"node: {address} (embedded SQLite, synchronous={settings.Synchronous}, data {scratch.FullName})");
