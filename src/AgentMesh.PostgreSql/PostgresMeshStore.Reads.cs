@@ -1,5 +1,6 @@
 using System.Text;
 using AgentMesh.Agents;
+using AgentMesh.Engine;
 using AgentMesh.Events;
 using AgentMesh.Keys;
 using AgentMesh.PostgreSql.Rows;
@@ -155,8 +156,23 @@ public sealed partial class PostgresMeshStore
 
     private MeshTask ReadTask(NpgsqlDataReader reader) => TaskRows.Read(reader, _protector);
 
-    /// <summary>Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row.</summary>
+    /// <summary>
+    /// Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row. PostgreSQL out of
+    /// reach is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of the node.
+    /// </summary>
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await QueryCoreAsync(tenant, query, read, cancellationToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException { IsTransient: true } or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException("The store could not be read.", exception);
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> QueryCoreAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

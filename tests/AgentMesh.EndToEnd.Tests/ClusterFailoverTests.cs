@@ -43,6 +43,68 @@ public sealed class ClusterFailoverTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task PostgresStoppedAndStarted_Answers503WhileDown_ThenGoesOnWithoutARestart()
+    {
+        // A server of its own: stopping the shared one would fail every other test.
+        await using var own = new PostgresServer();
+        await own.InitializeAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(await own.CreateDatabaseAsync(), nodes: 1);
+        using var node = Http(cluster, 0);
+        Assert.Equal(HttpStatusCode.Created, (await node.PostAsJsonAsync("/v1/tenants", new { id = "acme", name = "Acme" }, Cancellation)).StatusCode);
+        await cluster.AgentsAsync("acme", "worker", agents: 1, primary: 0, concurrency: 4);
+        var before = await SubmitAsync(node);
+        Assert.Equal(HttpStatusCode.Created, before.StatusCode);
+        var beforeId = (string)(await before.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!;
+        await WaitForStatusAsync(node, beforeId, "succeeded");
+
+        await own.StopAsync();
+        using var submitWhileDown = await SubmitAsync(node);
+        using var readWhileDown = await node.GetAsync($"/v1/tenants/acme/tasks/{beforeId}", Cancellation);
+        using var readyWhileDown = await node.GetAsync("/health/ready", Cancellation);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, submitWhileDown.StatusCode);
+        Assert.NotNull(submitWhileDown.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readWhileDown.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileDown.StatusCode);
+
+        await own.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage after;
+        while ((after = await SubmitAsync(node)).StatusCode != HttpStatusCode.Created && DateTime.UtcNow < deadline)
+        {
+            after.Dispose();
+            await Task.Delay(250, Cancellation);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+        await WaitForStatusAsync(node, (string)(await after.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!, "succeeded");
+        Assert.Equal(HttpStatusCode.OK, (await node.GetAsync($"/v1/tenants/acme/tasks/{beforeId}", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.GetAsync("/health/ready", Cancellation)).StatusCode);
+        after.Dispose();
+    }
+
+    private static Task<HttpResponseMessage> SubmitAsync(HttpClient node) =>
+        node.PostAsJsonAsync("/v1/tenants/acme/tasks", new { type = "echo", input = new { n = 1 }, requirements = new[] { new { capability = "echo" } } }, Cancellation);
+
+    private static async Task WaitForStatusAsync(HttpClient node, string id, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? now = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await node.GetAsync($"/v1/tenants/acme/tasks/{id}", Cancellation);
+            if (response.IsSuccessStatusCode && (now = (string?)(await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["status"]) == status)
+            {
+                return;
+            }
+
+            await Task.Delay(100, Cancellation);
+        }
+
+        Assert.Fail($"task {id} is {now}, not {status}, after 30 s");
+    }
+
+    [Fact]
     public async Task Metrics_IncludeTheDatabasePool_WithoutTheConnectionString()
     {
         var connectionString = await postgres.CreateDatabaseAsync();

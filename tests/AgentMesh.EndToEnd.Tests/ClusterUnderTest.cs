@@ -95,7 +95,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--autonomy", "false",
         ]);
         _agents.Add(process);
-        await process.WaitForLineAsync($"agent {idPrefix}-{agents} started", StartTimeout);
+        await process.WaitForLineAsync(agents == 1 ? $"agent {idPrefix} started" : $"agent {idPrefix}-{agents} started", StartTimeout);
     }
 
     public string Output => string.Join("\n", Nodes.Select((n, i) => $"--- node {i}\n{n?.Output}"));

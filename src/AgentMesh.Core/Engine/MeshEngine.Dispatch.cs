@@ -58,7 +58,14 @@ public sealed partial class MeshEngine
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             reader.TryRead(out _);
-            await ReloadIfDivergedAsync(cancellationToken);
+            if (!await RoundAsync("dispatch", () => ReloadIfDivergedAsync(cancellationToken), cancellationToken))
+            {
+                // Try again soon: the store may answer by then.
+                await Task.Delay(_options.SweepInterval, _time, cancellationToken);
+                _dispatchSignal.Writer.TryWrite(true);
+                continue;
+            }
+
             if (DispatchPaused)
             {
                 continue;

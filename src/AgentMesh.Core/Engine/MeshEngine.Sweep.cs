@@ -15,7 +15,7 @@ public sealed partial class MeshEngine
         using var timer = new PeriodicTimer(_options.SweepInterval, _time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            await SweepAsync(cancellationToken);
+            await RoundAsync("sweep", () => SweepAsync(cancellationToken), cancellationToken);
         }
     }
 

@@ -220,7 +220,17 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         }
 
         LogReloading(_logger);
-        await LoadAsync(cancellationToken);
+        try
+        {
+            await LoadAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store is still unreachable: stay diverged, so the next round tries again.
+            Interlocked.Exchange(ref _reloadRequested, 1);
+            throw;
+        }
+
         lock (_gate)
         {
             foreach (var tenant in _tenants.Values)
@@ -341,4 +351,26 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Reloading state from the store after a failed write")]
     private static partial void LogReloading(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "The engine's {Loop} loop failed a round; it goes on at the next one")]
+    private static partial void LogLoopFailed(ILogger logger, string loop, Exception exception);
+
+    /// <summary>Runs one round of a background loop; a failure (the store unreachable while reloading, say) is logged, never the end of the loop.</summary>
+    private async Task<bool> RoundAsync(string loop, Func<Task> round, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await round();
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            LogLoopFailed(_logger, loop, exception);
+            return false;
+        }
+    }
 }

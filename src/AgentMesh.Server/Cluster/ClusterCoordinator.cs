@@ -90,7 +90,7 @@ internal sealed partial class ClusterCoordinator(
                 {
                     await CheckAsync(cancellationToken);
                 }
-                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException or StoreUnavailableException && !cancellationToken.IsCancellationRequested)
                 {
                     // PostgreSQL unreachable: a leader's commits fail anyway; the lease decides once it answers again.
                     LogCheckFailed(logger, exception);
