@@ -32,6 +32,9 @@ public sealed class AgentMeshWorkerOptions
     /// <summary>The acceptance decision; enabled with threshold 0.6 by default.</summary>
     public AutonomyOptions Autonomy { get; set; } = new();
 
+    /// <summary>Stops an agent taking work for a while when its handler keeps failing; 5 failures in a row, 30 s, by default.</summary>
+    public HandlerBreakerOptions Breaker { get; set; } = new();
+
     /// <summary>Called once per agent after it is registered; none by default. Keep it short.</summary>
     public Action<Agent>? OnRegistered { get; set; }
 
@@ -43,6 +46,7 @@ public sealed class AgentMeshWorkerOptions
         : HeartbeatInterval <= TimeSpan.Zero ? "AgentMesh worker: HeartbeatInterval must be positive."
         : ShutdownTimeout < TimeSpan.Zero ? "AgentMesh worker: ShutdownTimeout must not be negative."
         : Autonomy is null || Autonomy.Threshold is < 0 or > 1 ? "AgentMesh worker: Autonomy.Threshold must be between 0 and 1."
+        : Breaker is null || Breaker.FailureThreshold < 1 || Breaker.BreakDuration <= TimeSpan.Zero ? "AgentMesh worker: Breaker.FailureThreshold must be at least 1 and Breaker.BreakDuration positive."
         : null;
 
     internal AgentRunnerOptions ToRunnerOptions() => new()
@@ -51,6 +55,7 @@ public sealed class AgentMeshWorkerOptions
         HeartbeatInterval = HeartbeatInterval,
         ShutdownTimeout = ShutdownTimeout,
         Autonomy = Autonomy,
+        Breaker = Breaker,
         OnRegistered = OnRegistered,
     };
 }

@@ -61,15 +61,18 @@ public sealed partial class AgentRunner
             var output = await _handler.HandleAsync(context);
             if (held.IsLeaseLost)
             {
+                _breaker.Untake();
                 return null;
             }
 
             _successRate.Record(true);
+            _breaker.Record(success: true);
             return TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output);
         }
         catch (OperationCanceledException) when (held.Token.IsCancellationRequested)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            _breaker.Untake();
             return CancelledResult(held);
         }
         catch (AgentTaskException exception)
@@ -90,10 +93,23 @@ public sealed partial class AgentRunner
         WorkerLog.HandlerFailed(_logger, _agentId, held.Assignment.TaskId, code, retryable, exception);
         if (held.IsLeaseLost)
         {
+            _breaker.Untake();
             return null;
         }
 
         _successRate.Record(false);
+
+        // Only an exception the handler did not mean counts against it: an AgentTaskException is the handler
+        // working and reporting what went wrong with this task.
+        if (exception is AgentTaskException)
+        {
+            _breaker.Untake();
+        }
+        else if (_breaker.Record(success: false))
+        {
+            WorkerLog.BreakerOpened(_logger, _agentId, _options.Breaker.FailureThreshold, _options.Breaker.BreakDuration);
+        }
+
         return TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, new TaskError(code, message), retryable);
     }
 

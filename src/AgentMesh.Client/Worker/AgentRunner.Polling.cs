@@ -71,6 +71,12 @@ public sealed partial class AgentRunner
         var snapshot = new AgentSnapshot(_capabilities, Volatile.Read(ref _reserved), _slots, State, _successRate.Rate);
         var decision = _autonomy.Decide(assignment, snapshot, _time.GetUtcNow());
         var reason = decision.Reason;
+        if (decision.Accept && !_breaker.TryTake(out var open))
+        {
+            decision = decision with { Accept = false };
+            reason = open!;
+        }
+
         if (decision.Accept)
         {
             var held = new HeldTask(assignment);
@@ -88,6 +94,7 @@ public sealed partial class AgentRunner
 
             Interlocked.Decrement(ref _reserved);
             Release(held);
+            _breaker.Untake();
             reason = "local queue full";
         }
 

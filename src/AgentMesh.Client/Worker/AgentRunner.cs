@@ -35,9 +35,13 @@ public sealed partial class AgentRunner
     private readonly Channel<PendingResult> _results;
     private readonly Channel<bool> _wake;
     private readonly SuccessRateWindow _successRate = new();
+    private readonly HandlerBreaker _breaker;
     private int _reserved;
     private int _state;
     private int _started;
+
+    /// <summary>The handler breaker's state: <see cref="HandlerBreakerState.Open"/> while the agent declines work after repeated handler failures.</summary>
+    public HandlerBreakerState BreakerState => _breaker.State;
 
     /// <summary>Creates a runner; nothing happens until <see cref="RunAsync"/>.</summary>
     /// <param name="client">The client to talk to the node with; shared by many runners.</param>
@@ -78,6 +82,7 @@ public sealed partial class AgentRunner
         _logger = loggerFactory.CreateLogger<AgentRunner>();
         _handlerLogger = loggerFactory.CreateLogger(handler.GetType());
         _time = timeProvider ?? TimeProvider.System;
+        _breaker = new HandlerBreaker(options.Breaker, _time);
 
         // Never more accepted tasks than slots plus queue: a full channel means the poll asked for too much.
         _work = Channel.CreateBounded<HeldTask>(new BoundedChannelOptions(_capacity) { SingleWriter = true });

@@ -20,6 +20,9 @@ public sealed class AgentRunnerOptions
     /// <summary>The acceptance decision; enabled with threshold 0.6 by default.</summary>
     public AutonomyOptions Autonomy { get; set; } = new();
 
+    /// <summary>Stops the agent taking work for a while when its handler keeps failing; 5 failures in a row, 30 s, by default.</summary>
+    public HandlerBreakerOptions Breaker { get; set; } = new();
+
     /// <summary>Called once the agent is registered, with the node's view of it; none by default. Keep it short.</summary>
     public Action<Agent>? OnRegistered { get; set; }
 
@@ -41,5 +44,10 @@ public sealed class AgentRunnerOptions
         }
 
         ArgumentNullException.ThrowIfNull(Autonomy);
+        ArgumentNullException.ThrowIfNull(Breaker);
+        if (Breaker.FailureThreshold < 1 || Breaker.BreakDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Breaker.FailureThreshold must be at least 1 and Breaker.BreakDuration positive.");
+        }
     }
 }

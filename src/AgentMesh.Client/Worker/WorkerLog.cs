@@ -63,4 +63,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 119, Level = LogLevel.Warning, Message = "No agents were added to the AgentMesh worker; call AddAgent<T>()")]
     public static partial void NoAgents(ILogger logger);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Agent {AgentId}: the handler failed {Failures} times in a row; declining work for {BreakDuration}, then trying one task")]
+    public static partial void BreakerOpened(ILogger logger, string agentId, int failures, TimeSpan breakDuration);
 }
