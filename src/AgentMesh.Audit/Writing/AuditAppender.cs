@@ -27,6 +27,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private byte[] _head = ChainHasher.Genesis.ToArray();
     private long _sequence;
+    private DateTimeOffset _lastTime;
     private long _checkpointed;
     private DateTimeOffset _checkpointedAt;
     private Task? _writer;
@@ -92,6 +93,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 
             _sequence = last.Sequence;
             _head = last.Hash;
+            _lastTime = last.Event.Time;
         }
 
         var checkpoints = await _store.ReadCheckpointsAsync(_options.Chain, cancellationToken);
@@ -206,7 +208,10 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 
     private AuditEntry Next(AuditEvent e)
     {
-        var exact = e with { Time = AuditEncoding.FromMicroseconds(AuditEncoding.ToMicroseconds(e.Time)) };
+        // Times never go backwards within a chain, so ordering all chains by (time, chain, sequence) keeps each chain in order.
+        var time = AuditEncoding.FromMicroseconds(AuditEncoding.ToMicroseconds(e.Time));
+        _lastTime = time > _lastTime ? time : _lastTime;
+        var exact = e with { Time = _lastTime };
         var sequence = ++_sequence;
         var hash = _hasher.Hash(_head, _options.Chain, sequence, exact);
         var entry = new AuditEntry(_options.Chain, sequence, exact, _head, hash);

@@ -1,8 +1,10 @@
+using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
+using AgentMesh.Sqlite.Audit;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +51,48 @@ public static class NodeServices
             return new SqliteMeshStore(sqlite, sp.GetRequiredService<ILogger<SqliteMeshStore>>());
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The audit log: this node's chain in <c>&lt;data&gt;/audit.db</c> (a file of its own, so audit writes never
+    /// queue behind task commits), checkpoints signed with the key from <c>AgentMesh:Audit:SigningKey</c> or the key
+    /// file (created on first start, mode 0600).
+    /// </summary>
+    public static WebApplicationBuilder AddAgentMeshAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(static o => !string.IsNullOrWhiteSpace(o.Chain) && o.Chain.Length <= 128, "AgentMesh:Audit:Chain must be 1 to 128 characters.")
+            .Validate(static o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.CheckpointEvery > 0, "AgentMesh:Audit sizes must be positive.")
+            .Validate(static o => o.CheckpointInterval > TimeSpan.Zero, "AgentMesh:Audit:CheckpointInterval must be positive.")
+            .Validate(static o => string.IsNullOrEmpty(o.SigningKey) || IsSeed(o.SigningKey), "AgentMesh:Audit:SigningKey must be the base64 of a 32-byte Ed25519 private key.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IAuditStore>(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+            return new SqliteAuditStore(options.Path ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, "audit.db"));
+        });
+        builder.Services.AddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+            return string.IsNullOrEmpty(options.SigningKey)
+                ? SigningKeyFile.LoadOrCreate(options.SigningKeyFile ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, SigningKeyFile.DefaultName))
+                : new CheckpointSigner(Convert.FromBase64String(options.SigningKey));
+        });
+        builder.Services.AddSingleton(static sp => new AuditAppender(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetRequiredService<CheckpointSigner>(),
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditAppender>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<AuditAppender>());
+        return builder;
+    }
+
+    private static bool IsSeed(string text)
+    {
+        Span<byte> seed = stackalloc byte[64];
+        return Convert.TryFromBase64String(text, seed, out var written) && written == CheckpointSigner.SeedSize;
     }
 
     public static WebApplicationBuilder AddAgentMeshApi(this WebApplicationBuilder builder)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
@@ -50,6 +51,7 @@ internal static partial class RequestPipeline
         app.UseAgentMeshBrowserSecurity();
         app.UseAuthentication();
         app.UseAgentMeshRateLimits();
+        app.UseMiddleware<AuditMiddleware>();
     }
 
     private static async Task WriteExceptionAsync(HttpContext http)
