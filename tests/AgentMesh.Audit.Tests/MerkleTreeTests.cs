@@ -118,3 +118,19 @@ public class MerkleTreeTests
         Assert.True(MerkleTree.VerifyInclusion(leaves[617], 617, 1000, proof, MerkleTree.Root(leaves)));
     }
 }
+
+public class MerkleProverTests
+{
+    [Fact]
+    public void InclusionProof_EveryLeaf_EqualsTheRfcPathAndRoot()
+    {
+        var leaves = Enumerable.Range(0, 77).Select(static i => MerkleTree.LeafHash(BitConverter.GetBytes(i))).ToArray();
+        var prover = new MerkleProver(leaves);
+
+        Assert.Equal(MerkleTree.Root(leaves), prover.Root());
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            Assert.Equal(MerkleTree.InclusionProof(leaves, i, leaves.Length), prover.InclusionProof(i));
+        }
+    }
+}

@@ -10,6 +10,8 @@ public static class AuditExporter
 {
     public const string Format = "agentmesh-audit-export/1";
 
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
     public static async Task<long> WriteAsync(IAuditStore store, AuditQuery filter, byte[] publicKey, bool filtered, Stream output, CancellationToken cancellationToken)
     {
         var checkpoints = new Dictionary<string, AuditCheckpoint>(StringComparer.Ordinal);
@@ -55,7 +57,8 @@ public static class AuditExporter
                 {
                     if (!provers.TryGetValue(entry.Chain, out var prover))
                     {
-                        provers[entry.Chain] = prover = new MerkleProver(await store.ReadHashesAsync(entry.Chain, checkpoint.TreeSize, cancellationToken));
+                        var hashes = await store.ReadHashesAsync(entry.Chain, checkpoint.TreeSize, cancellationToken);
+                        provers[entry.Chain] = prover = new MerkleProver([.. hashes.Select(static h => MerkleTree.LeafHash(h))]);
                     }
 
                     proof = entry.Sequence <= prover.Size ? new AuditProof(checkpoint.TreeSize, entry.Sequence - 1, prover.InclusionProof(entry.Sequence - 1)) : null;
@@ -81,6 +84,6 @@ public static class AuditExporter
     {
         await json.FlushAsync(cancellationToken);
         json.Reset();
-        output.WriteByte((byte)'\n');
+        await output.WriteAsync(NewLine, cancellationToken);
     }
 }

@@ -18,26 +18,29 @@ internal static class AuditEndpoints
     public static void MapAudit(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit").RequireAccess(Access.SystemAdmin);
-        audit.MapGet("/entries", static (HttpContext http, IAuditStore store, CancellationToken ct) => QueryAsync(http, store, null, ct))
+        audit.MapGet("/entries", static (HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => QueryAsync(http, store, appender, null, ct))
             .AuditedAs("audit.query", "audit", DataClassification.Restricted);
         audit.MapGet("/export", static (HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => ExportAsync(http, store, appender, null, ct))
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
         audit.MapGet("/verify", VerifyAsync).AuditedAs("audit.verify", "audit", DataClassification.Internal);
 
         var tenant = api.MapGroup("/tenants/{tenant}/audit").WithTags("Audit").RequireAccess(Access.Audit);
-        tenant.MapGet("/entries", static (string tenant, HttpContext http, IAuditStore store, CancellationToken ct) => QueryAsync(http, store, tenant, ct))
+        tenant.MapGet("/entries", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => QueryAsync(http, store, appender, tenant, ct))
             .AuditedAs("audit.query", "audit", DataClassification.Restricted);
         tenant.MapGet("/export", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => ExportAsync(http, store, appender, tenant, ct))
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
     }
 
-    private static async Task<IResult> QueryAsync(HttpContext http, IAuditStore store, string? tenant, CancellationToken cancellationToken)
+    private static async Task<IResult> QueryAsync(HttpContext http, IAuditStore store, AuditAppender appender, string? tenant, CancellationToken cancellationToken)
     {
         var (query, problem) = Parse(http, tenant, paged: true);
         if (problem is not null)
         {
             return problem;
         }
+
+        // Entries of requests answered before this one are visible to it.
+        await appender.FlushAsync(cancellationToken);
 
         var page = await store.QueryAsync(query!, cancellationToken);
         return new JsonWriterResult(json =>

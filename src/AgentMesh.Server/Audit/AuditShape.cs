@@ -57,7 +57,8 @@ internal sealed record AuditShape(string Action, string ResourceType, string? Id
                 continue;
             }
 
-            if (idParameter is not null && i == segments.Count - 1)
+            // The tenant is the scope of everything below it, not the resource acted on.
+            if (idParameter is not null && idParameter != "tenant" && i == segments.Count - 1)
             {
                 verb = text;
                 continue;
