@@ -15,10 +15,18 @@ public sealed partial class SqliteAuditStore : IAuditStore
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly bool _readOnly;
     private SqliteConnection? _write;
+    private bool _open;
 
     public SqliteAuditStore(string path)
+        : this(path, readOnly: false)
     {
+    }
+
+    private SqliteAuditStore(string path, bool readOnly)
+    {
+        _readOnly = readOnly;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = Path.GetFullPath(path);
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
@@ -27,13 +35,27 @@ public sealed partial class SqliteAuditStore : IAuditStore
 
     public string FilePath => _path;
 
+    /// <summary>A store that only reads an existing file and never changes it: for verifying a copy of a node's data offline.</summary>
+    public static SqliteAuditStore OpenReadOnly(string path) => new(path, readOnly: true);
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            if (_write is not null)
+            if (_open)
             {
+                return;
+            }
+
+            if (_readOnly)
+            {
+                if (!File.Exists(_path))
+                {
+                    throw new FileNotFoundException($"There is no audit database at '{_path}'.", _path);
+                }
+
+                _open = true;
                 return;
             }
 
@@ -58,6 +80,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
                 }
 
                 _write = connection;
+                _open = true;
             }
             catch
             {
@@ -209,6 +232,11 @@ public sealed partial class SqliteAuditStore : IAuditStore
             {
                 await _write.DisposeAsync();
                 _write = null;
+            }
+
+            if (_open)
+            {
+                _open = false;
                 SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
             }
         }
@@ -220,7 +248,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
 
     private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
-        if (_write is null)
+        if (!_open)
         {
             throw new InvalidOperationException("The audit store is not open: call InitializeAsync first.");
         }
