@@ -207,6 +207,30 @@ public sealed class AuditTamperTests : IAsyncLifetime
         Assert.Equal([10L, 15], page.Entries.Select(static e => e.Sequence));
     }
 
+    [Fact]
+    public async Task SaveCursorAsync_Twice_KeepsTheLatestPerSinkAndChain()
+    {
+        await _store.SaveCursorAsync("syslog:a", Chain, 10, Cancellation);
+        await _store.SaveCursorAsync("syslog:a", Chain, 25, Cancellation);
+        await _store.SaveCursorAsync("webhook:b", Chain, 3, Cancellation);
+
+        Assert.Equal(25, await _store.ReadCursorAsync("syslog:a", Chain, Cancellation));
+        Assert.Equal(3, await _store.ReadCursorAsync("webhook:b", Chain, Cancellation));
+        Assert.Equal(0, await _store.ReadCursorAsync("syslog:a", "node-b", Cancellation));
+    }
+
+    [Fact]
+    public async Task OpenReadOnly_ExistingFile_VerifiesWithoutWriting()
+    {
+        await using var copy = SqliteAuditStore.OpenReadOnly(_database.FilePath);
+        await copy.InitializeAsync(Cancellation);
+
+        var result = await AuditVerifier.VerifyAsync(copy, Chain, 1, null, _signer.PublicKey, Cancellation);
+
+        Assert.True(result.Intact, result.Detail);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => copy.AppendAsync([], null, Cancellation));
+    }
+
     private Task<AuditVerification> VerifyAsync() => AuditVerifier.VerifyAsync(_store, Chain, 1, null, _signer.PublicKey, Cancellation);
 
     private static AuditEvent Event(int i) => new(

@@ -27,6 +27,12 @@ public interface IAuditStore : IAsyncDisposable
     /// <summary>A chain's checkpoints in tree-size order.</summary>
     Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(string chain, CancellationToken cancellationToken);
 
+    /// <summary>The last sequence number of <paramref name="chain"/> a forwarding sink has delivered (0 when none).</summary>
+    Task<long> ReadCursorAsync(string sink, string chain, CancellationToken cancellationToken);
+
+    /// <summary>Records that <paramref name="sink"/> has delivered <paramref name="chain"/> up to <paramref name="sequence"/>. Cursors are the only audit rows that change.</summary>
+    Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken);
+
     /// <summary>Entries of every chain matching the filter, ordered by time, chain and sequence.</summary>
     Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 }

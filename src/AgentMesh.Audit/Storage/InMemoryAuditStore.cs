@@ -8,6 +8,7 @@ public sealed class InMemoryAuditStore : IAuditStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<AuditEntry>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AuditCheckpoint>> _checkpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sink, string Chain), long> _cursors = [];
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -98,6 +99,24 @@ public sealed class InMemoryAuditStore : IAuditStore
             var page = more ? matches[..query.Limit] : matches;
             return Task.FromResult(new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null));
         }
+    }
+
+    public Task<long> ReadCursorAsync(string sink, string chain, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cursors.GetValueOrDefault((sink, chain)));
+        }
+    }
+
+    public Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _cursors[(sink, chain)] = sequence;
+        }
+
+        return Task.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

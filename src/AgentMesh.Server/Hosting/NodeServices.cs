@@ -86,7 +86,56 @@ public static class NodeServices
             sp.GetRequiredService<ILogger<AuditAppender>>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<AuditAppender>());
+        builder.AddAgentMeshAuditForwarding();
         return builder;
+    }
+
+    /// <summary>SIEM forwarding of this node's chain, when <c>AgentMesh:Audit:Forwarding</c> names a syslog host or a webhook.</summary>
+    private static void AddAgentMeshAuditForwarding(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuditForwardingOptions.Section);
+        var options = section.Get<AuditForwardingOptions>() ?? new AuditForwardingOptions();
+        if (options.Webhook.Url is not null && (!options.Webhook.Url.IsAbsoluteUri || options.Webhook.Url.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding:Webhook:Url must be an absolute http or https URL.");
+        }
+
+        if (options.Webhook.Url is not null && System.Text.Encoding.UTF8.GetByteCount(options.Webhook.Secret ?? "") < 32)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding:Webhook:Secret must be at least 32 bytes.");
+        }
+
+        if (options.Interval <= TimeSpan.Zero || options.BatchSize <= 0 || options.Syslog.Port is <= 0 or > 65535)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding: Interval and BatchSize must be positive and Syslog:Port a TCP port.");
+        }
+
+        if (string.IsNullOrEmpty(options.Syslog.Host) && options.Webhook.Url is null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(options.Syslog.Host))
+        {
+            builder.Services.AddSingleton<IAuditSink>(new SyslogTcpSink(options.Syslog));
+        }
+
+        if (options.Webhook.Url is not null)
+        {
+            builder.Services.AddHttpClient(nameof(WebhookSink));
+            builder.Services.AddSingleton<IAuditSink>(static sp => new WebhookSink(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)),
+                sp.GetRequiredService<IConfiguration>().GetSection(AuditForwardingOptions.Section).Get<AuditForwardingOptions>()!.Webhook,
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
+        builder.Services.AddHostedService(sp => new AuditForwarder(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetServices<IAuditSink>(),
+            options,
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value.Chain,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditForwarder>>()));
     }
 
     private static bool IsSeed(string text)

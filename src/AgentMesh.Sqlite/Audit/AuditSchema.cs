@@ -46,6 +46,13 @@ internal static class AuditSchema
             PRIMARY KEY (chain, tree_size)
         ) WITHOUT ROWID;
 
+        CREATE TABLE IF NOT EXISTS audit_forward_cursors (
+            sink TEXT NOT NULL,
+            chain TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (sink, chain)
+        ) WITHOUT ROWID;
+
         CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries

@@ -205,6 +205,35 @@ public sealed partial class SqliteAuditStore : IAuditStore
         return checkpoints;
     }
 
+    public async Task<long> ReadCursorAsync(string sink, string chain, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM audit_forward_cursors WHERE sink = @sink AND chain = @chain";
+        command.Parameters.AddWithValue("@sink", sink);
+        command.Parameters.AddWithValue("@chain", chain);
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : 0;
+    }
+
+    public async Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _write ?? throw new InvalidOperationException("The audit store is not open for writing.");
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO audit_forward_cursors (sink, chain, seq) VALUES (@sink, @chain, @seq) ON CONFLICT (sink, chain) DO UPDATE SET seq = excluded.seq";
+            command.Parameters.AddWithValue("@sink", sink);
+            command.Parameters.AddWithValue("@chain", chain);
+            command.Parameters.AddWithValue("@seq", sequence);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
