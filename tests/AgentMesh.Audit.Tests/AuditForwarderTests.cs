@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using AgentMesh.TestKit.Http;
 using AgentMesh.TestKit.Syslog;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -70,8 +69,10 @@ public class AuditForwarderTests
         Assert.Equal(4, await forwarder.ForwardOnceAsync(Cancellation));
 
         Assert.Equal(2, receiver.Rejected);
-        Assert.Equal([1L, 2, 3, 4], receiver.Sequences);
-        Assert.True(receiver.SignaturesValid);
+        var delivery = Assert.Single(receiver.Deliveries);
+        Assert.Equal(WebhookSink.Sign(Secret, delivery.Timestamp!, delivery.Body), delivery.Signature);
+        using var document = JsonDocument.Parse(delivery.Body);
+        Assert.Equal([1L, 2, 3, 4], document.RootElement.GetProperty("entries").EnumerateArray().Select(static e => e.GetProperty("sequence").GetInt64()));
         Assert.Equal(4, await store.ReadCursorAsync(sink.Name, "node-a", Cancellation));
     }
 
@@ -95,81 +96,5 @@ public class AuditForwarderTests
         }
 
         await appender.StopAsync(Cancellation);
-    }
-
-    /// <summary>A webhook endpoint on a loopback port that checks signatures and can refuse deliveries.</summary>
-    private sealed class WebhookReceiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        public WebhookReceiver()
-        {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                Url = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/audit/");
-            }
-
-            _listener.Prefixes.Add(Url.ToString());
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
-        }
-
-        public Uri Url { get; }
-
-        public volatile bool Failing;
-
-        public int Rejected { get; private set; }
-
-        public List<long> Sequences { get; } = [];
-
-        public bool SignaturesValid { get; private set; } = true;
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            try
-            {
-                _loop.Wait(TimeSpan.FromSeconds(5));
-            }
-            catch (AggregateException)
-            {
-            }
-        }
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                if (Failing)
-                {
-                    Rejected++;
-                    context.Response.StatusCode = 503;
-                    context.Response.Close();
-                    continue;
-                }
-
-                var timestamp = context.Request.Headers[WebhookSink.TimestampHeader]!;
-                SignaturesValid &= context.Request.Headers[WebhookSink.SignatureHeader] == WebhookSink.Sign(Secret, timestamp, body.ToArray());
-                using var document = JsonDocument.Parse(body.ToArray());
-                Sequences.AddRange(document.RootElement.GetProperty("entries").EnumerateArray().Select(static e => e.GetProperty("sequence").GetInt64()));
-                context.Response.StatusCode = 204;
-                context.Response.Close();
-            }
-        }
     }
 }

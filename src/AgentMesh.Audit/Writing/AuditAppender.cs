@@ -25,6 +25,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private readonly Counter<long> _queueFull;
     private readonly Counter<long> _checkpointsSigned;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Action<IReadOnlyList<AuditEntry>>> _observers = [];
     private byte[] _head = ChainHasher.Genesis.ToArray();
     private long _sequence;
     private DateTimeOffset _lastTime;
@@ -50,6 +51,12 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     public string Chain => _options.Chain;
 
     public byte[] PublicKey => _signer.PublicKey;
+
+    /// <summary>
+    /// Calls <paramref name="observer"/> on the writer with every batch once it is stored, in sequence order (alerts).
+    /// It must not block: hand the entries to a queue of its own. Register before the node starts.
+    /// </summary>
+    public void OnStored(Action<IReadOnlyList<AuditEntry>> observer) => _observers.Add(observer);
 
     /// <summary>Queues an event; waits only while the queue is full.</summary>
     public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -187,6 +194,15 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
             foreach (var entry in batch)
             {
                 _appended.Add(1, new KeyValuePair<string, object?>("outcome", AuditNames.Of(entry.Event.Outcome)));
+            }
+
+            if (batch.Count > 0 && _observers.Count > 0)
+            {
+                AuditEntry[] stored = [.. batch];
+                foreach (var observer in _observers)
+                {
+                    observer(stored);
+                }
             }
 
             if (checkpoint is not null)

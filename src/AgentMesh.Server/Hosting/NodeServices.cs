@@ -87,7 +87,37 @@ public static class NodeServices
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<AuditAppender>());
         builder.AddAgentMeshAuditForwarding();
+        builder.AddAgentMeshAuditAlerts();
         return builder;
+    }
+
+    /// <summary>Alerts on sensitive actions, when <c>AgentMesh:Audit:Alerts:Url</c> names a webhook.</summary>
+    private static void AddAgentMeshAuditAlerts(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuditAlertOptions.Section).Get<AuditAlertOptions>() ?? new AuditAlertOptions();
+        if (options.Url is null)
+        {
+            return;
+        }
+
+        if (!options.Url.IsAbsoluteUri || options.Url.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Alerts:Url must be an absolute http or https URL.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(options.Secret ?? "") < 32 || options.AuthFailureThreshold < 1 || options.AuthFailureWindow <= TimeSpan.Zero || options.Timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Alerts: Secret must be at least 32 bytes; AuthFailureThreshold, AuthFailureWindow and Timeout must be positive.");
+        }
+
+        builder.Services.AddHttpClient(nameof(AuditAlerter));
+        builder.Services.AddHostedService(sp => new AuditAlerter(
+            sp.GetRequiredService<AuditAppender>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AuditAlerter)),
+            options,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditAlerter>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
     }
 
     /// <summary>SIEM forwarding of this node's chain, when <c>AgentMesh:Audit:Forwarding</c> names a syslog host or a webhook.</summary>
