@@ -99,6 +99,21 @@ public sealed class AuditCommandTests(CliNode node)
     }
 
     [Fact]
+    public async Task Report_Tenant_WritesMarkdownWithVerificationAndAdminChanges()
+    {
+        var tenant = await node.TenantAsync();
+        await Cli.RunAsync(node.Connect("key", "create", "--tenant", tenant, "--name", "a", "--role", "viewer"));
+
+        var markdown = await Cli.RunAsync(node.Connect("audit", "report", "--tenant", tenant));
+        var json = await Cli.RunAsync(node.Connect("audit", "report", "--tenant", tenant, "--json"));
+
+        Assert.Equal(0, markdown.ExitCode);
+        Assert.Contains("## Administrative changes", markdown.Out, StringComparison.Ordinal);
+        Assert.Contains("key.create", markdown.Out, StringComparison.Ordinal);
+        Assert.True(json.Json().GetProperty("verification").GetProperty("intact").GetBoolean());
+    }
+
+    [Fact]
     public async Task Query_BadOutcome_ExitsOneNamingTheField()
     {
         var result = await Cli.RunAsync(node.Connect("audit", "query", "--outcome", "maybe"));

@@ -20,7 +20,7 @@ public class AuditShapeTests
             .ToDictionary(static s => s.Key, static s => s.Shape.Action);
 
         // The audit log's own endpoints share an action between the tenant and the system route; the tenant tells them apart.
-        Assert.Equal(["audit.export", "audit.query"], shapes.Values.GroupBy(static a => a).Where(static g => g.Count() > 1).Select(static g => g.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["audit.export", "audit.query", "audit.report"], shapes.Values.GroupBy(static a => a).Where(static g => g.Count() > 1).Select(static g => g.Key).Order(StringComparer.Ordinal));
         Assert.Equal("task.create", shapes["POST /v1/tenants/{tenant}/tasks"]);
         Assert.Equal("task.batch", shapes["POST /v1/tenants/{tenant}/tasks:batch"]);
         Assert.Equal("task.read", shapes["GET /v1/tenants/{tenant}/tasks/{taskId}"]);

@@ -210,3 +210,39 @@ public class AuditTests(NodeFixture node) : IClassFixture<NodeFixture>
         return [.. page["items"]!.AsArray().Select(static e => e!)];
     }
 }
+
+public class AuditReportTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    [Fact]
+    public async Task Report_Tenant_CountsAccessListsDenialsAndAdminChangesAndVerifies()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        using var viewer = await tenant.ClientAsync(["viewer"]);
+        using var auditor = await tenant.ClientAsync(["auditor"]);
+        var task = await tenant.SubmitAsync();
+        await tenant.TaskAsync(task["id"]!.GetValue<string>());
+        await viewer.PostJsonAsync($"{tenant.Path}/tasks", new { type = "work" });
+
+        var report = await Expect.OkAsync(await auditor.GetPathAsync($"{tenant.Path}/audit/report"));
+        var markdown = await (await auditor.GetPathAsync($"{tenant.Path}/audit/report?format=markdown")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var html = await auditor.GetPathAsync($"{tenant.Path}/audit/report?format=html");
+
+        Assert.True(report["verification"]!["intact"]!.GetValue<bool>());
+        Assert.Equal(1, report["denialsByReason"]!["forbidden"]!.GetValue<long>());
+        Assert.Contains(report["access"]!.AsArray(), a => (string?)a!["resourceType"] == "task" && a["reads"]!.GetValue<long>() == 1 && a["writes"]!.GetValue<long>() == 1);
+        Assert.Contains(report["adminChanges"]!.AsArray(), e => (string?)e!["action"] == "key.create");
+        Assert.All(report["adminChanges"]!.AsArray(), e => Assert.Equal(tenant.Tenant, (string?)e!["tenant"]));
+        Assert.Contains("## Chain verification", markdown, StringComparison.Ordinal);
+        Assert.Contains("| forbidden |", markdown, StringComparison.Ordinal);
+        Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Report_BadFormat_Answers400NamingTheField()
+    {
+        var response = await node.Admin.GetPathAsync("/v1/audit/report?format=pdf");
+
+        var problem = await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]!["format"]);
+    }
+}

@@ -15,7 +15,7 @@ internal static class AuditCommands
     public static Command Create()
     {
         var options = new ConnectionOptions();
-        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options) });
+        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options) });
         Usage.SetGroupAction(group);
         return group;
     }
@@ -154,6 +154,39 @@ internal static class AuditCommands
             using var buffer = new MemoryStream();
             await run.Client.ExportAuditAsync(run.Get(filters.Tenant), filter, buffer, cancellationToken);
             await run.Output.Out.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Report(ConnectionOptions options)
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "One tenant's report (an auditor key needs it). Without it: every tenant (system administrator)." };
+        var since = new Option<string?>("--since") { Description = "Start of the period (RFC 3339, inclusive)." };
+        var until = new Option<string?>("--until") { Description = "End of the period (RFC 3339, exclusive)." };
+        var format = new Option<string>("--format") { Description = "markdown (default), html or json (--json also gives json).", DefaultValueFactory = static _ => "markdown" };
+        format.AcceptOnlyFromAmong("markdown", "html", "json");
+        var output = new Option<FileInfo?>("--out") { Description = "Write the report to this file (default: standard output)." };
+        var command = new Command("report", "A compliance report for a period: chain verification, who accessed what, denials and administrative changes.")
+        {
+            tenant, since, until, format, output,
+        };
+        NodeAction.Set(command, options, async (run, cancellationToken) =>
+        {
+            var text = await run.Client.GetAuditReportAsync(
+                run.Get(tenant),
+                [new("from", run.Get(since)), new("to", run.Get(until)), new("format", run.Json ? "json" : run.Get(format))],
+                cancellationToken);
+            if (run.Get(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, text, cancellationToken);
+                await run.Output.Error.WriteLineAsync($"Report written to {file.FullName}.");
+            }
+            else
+            {
+                await run.Output.Out.WriteAsync(text);
+            }
+
             return ExitCodes.Ok;
         });
         return command;

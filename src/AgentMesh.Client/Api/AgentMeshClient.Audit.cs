@@ -33,6 +33,16 @@ public sealed partial class AgentMeshClient
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
 
+    /// <summary>
+    /// The compliance report for a period (<c>from</c>, <c>to</c>) as <c>json</c>, <c>markdown</c> or <c>html</c> text: chain
+    /// verification, who accessed what, denials and administrative changes.
+    /// </summary>
+    public async Task<string> GetAuditReportAsync(string? tenant, IEnumerable<KeyValuePair<string, string?>> query, CancellationToken cancellationToken = default)
+    {
+        using var response = await GetAuditAsync(tenant, "report", query, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     private async Task<HttpResponseMessage> GetAuditAsync(string? tenant, string resource, IEnumerable<KeyValuePair<string, string?>> query, CancellationToken cancellationToken)
     {
         var path = new StringBuilder(tenant is null ? "v1/audit/" : TenantPath(tenant) + "/audit/").Append(resource);

@@ -23,12 +23,40 @@ internal static class AuditEndpoints
         audit.MapGet("/export", static (HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => ExportAsync(http, store, appender, null, ct))
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
         audit.MapGet("/verify", VerifyAsync).AuditedAs("audit.verify", "audit", DataClassification.Internal);
+        audit.MapGet("/report", static (HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, null, ct))
+            .AuditedAs("audit.report", "audit", DataClassification.Restricted);
 
         var tenant = api.MapGroup("/tenants/{tenant}/audit").WithTags("Audit").RequireAccess(Access.Audit);
         tenant.MapGet("/entries", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => QueryAsync(http, store, appender, tenant, ct))
             .AuditedAs("audit.query", "audit", DataClassification.Restricted);
         tenant.MapGet("/export", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => ExportAsync(http, store, appender, tenant, ct))
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
+        tenant.MapGet("/report", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, tenant, ct))
+            .AuditedAs("audit.report", "audit", DataClassification.Restricted);
+    }
+
+    private static async Task<IResult> ReportAsync(HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, string? tenant, CancellationToken cancellationToken)
+    {
+        var (query, problem) = Parse(http, tenant, paged: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var format = http.Request.Query["format"].ToString() is { Length: > 0 } f ? f : "json";
+        if (format is not ("json" or "markdown" or "html"))
+        {
+            return Problems.Invalid(http, "format", "must be one of json, markdown, html.");
+        }
+
+        await appender.FlushAsync(cancellationToken);
+        var report = await AuditReportBuilder.BuildAsync(store, query!.Tenant, query.From, query.To, appender.PublicKey, time, cancellationToken);
+        return format switch
+        {
+            "markdown" => TypedResults.Text(AuditReportFormat.Markdown(report), "text/markdown; charset=utf-8"),
+            "html" => TypedResults.Text(AuditReportFormat.Html(report), "text/html; charset=utf-8"),
+            _ => new JsonWriterResult(json => AuditReportFormat.WriteJson(json, report)),
+        };
     }
 
     private static async Task<IResult> QueryAsync(HttpContext http, IAuditStore store, AuditAppender appender, string? tenant, CancellationToken cancellationToken)
