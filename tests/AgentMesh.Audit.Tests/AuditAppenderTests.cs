@@ -66,12 +66,24 @@ public class AuditAppenderTests
         Assert.Empty(await store.ReadCheckpointsAsync("node-a", Cancellation));
 
         time.Advance(TimeSpan.FromSeconds(11));
-        await appender.AppendAsync(AuditSamples.Event(2), Cancellation);
         await appender.FlushAsync(Cancellation);
 
         var checkpoint = Assert.Single(await store.ReadCheckpointsAsync("node-a", Cancellation));
-        Assert.Equal(2, checkpoint.TreeSize);
+        Assert.Equal(1, checkpoint.TreeSize);
         await appender.StopAsync(Cancellation);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterStop_IsDroppedWithoutThrowing()
+    {
+        var store = new InMemoryAuditStore();
+        await using var appender = AuditSamples.Appender(store);
+        await appender.StartAsync(Cancellation);
+        await appender.StopAsync(Cancellation);
+
+        await appender.AppendAsync(AuditSamples.Event(1), Cancellation);
+
+        Assert.Null(await store.ReadLastAsync("node-a", Cancellation));
     }
 
     [Fact]

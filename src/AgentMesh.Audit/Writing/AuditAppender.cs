@@ -24,6 +24,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private readonly Counter<long> _appended;
     private readonly Counter<long> _queueFull;
     private readonly Counter<long> _checkpointsSigned;
+    private readonly Counter<long> _lostAtShutdown;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Action<IReadOnlyList<AuditEntry>>> _observers = [];
     private byte[] _head = ChainHasher.Genesis.ToArray();
@@ -46,6 +47,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
         _appended = _meter.CreateCounter<long>("agentmesh.audit.entries", "{entry}", "Audit entries appended, by outcome.");
         _queueFull = _meter.CreateCounter<long>("agentmesh.audit.queue_full", "{entry}", "Audit entries that waited for room in the writer's queue.");
         _checkpointsSigned = _meter.CreateCounter<long>("agentmesh.audit.checkpoints", "{checkpoint}", "Audit checkpoints signed.");
+        _lostAtShutdown = _meter.CreateCounter<long>("agentmesh.audit.lost_at_shutdown", "{entry}", "Audit entries of requests answered after the writer stopped.");
     }
 
     public string Chain => _options.Chain;
@@ -58,17 +60,11 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     /// </summary>
     public void OnStored(Action<IReadOnlyList<AuditEntry>> observer) => _observers.Add(observer);
 
-    /// <summary>Queues an event; waits only while the queue is full.</summary>
+    /// <summary>Queues an event; waits only while the queue is full. After <see cref="StopAsync"/> events are no longer recorded.</summary>
     public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         var work = new Work(auditEvent, null, false);
-        if (_queue.Writer.TryWrite(work))
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        _queueFull.Add(1);
-        return _queue.Writer.WriteAsync(work, cancellationToken);
+        return _queue.Writer.TryWrite(work) ? ValueTask.CompletedTask : WaitForRoomAsync(work, cancellationToken);
     }
 
     /// <summary>Completes when every event queued before the call is stored.</summary>
@@ -139,6 +135,20 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 
         _stopping.Dispose();
         _meter.Dispose();
+    }
+
+    private async ValueTask WaitForRoomAsync(Work work, CancellationToken cancellationToken)
+    {
+        _queueFull.Add(1);
+        try
+        {
+            await _queue.Writer.WriteAsync(work, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // The node is stopping: a request answered after the writer's last batch cannot be recorded.
+            _lostAtShutdown.Add(1);
+        }
     }
 
     private async Task TickAsync()
