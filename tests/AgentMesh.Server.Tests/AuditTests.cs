@@ -246,3 +246,51 @@ public class AuditReportTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.NotNull(problem["errors"]!["format"]);
     }
 }
+
+public class AuditConsistencyTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    [Fact]
+    public async Task Consistency_TwoCheckpoints_ProofVerifiesAgainstBothSignedRoots()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        await node.Admin.GetPathAsync("/v1/audit/export?action=none");
+        await tenant.SubmitAsync();
+        await tenant.SubmitAsync();
+        await node.Admin.GetPathAsync("/v1/audit/export?action=none");
+        var verify = await Expect.OkAsync(await node.Admin.GetPathAsync("/v1/audit/verify"));
+        var chain = (string)verify["chains"]![0]!["chain"]!;
+        var publicKey = Convert.FromBase64String((string)verify["publicKey"]!);
+        var lines = (await (await node.Admin.GetPathAsync("/v1/audit/export")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var second = AuditJson.ReadCheckpoint(System.Text.Json.JsonDocument.Parse(lines[1]).RootElement.GetProperty("checkpoint")).TreeSize;
+        var sizes = await CheckpointSizesAsync(chain, second);
+
+        var answer = await Expect.OkAsync(await node.Admin.GetPathAsync($"/v1/audit/consistency?chain={chain}&first={sizes[0]}&second={second}"));
+
+        var first = AuditJson.ReadCheckpoint(System.Text.Json.JsonDocument.Parse(answer["first"]!.ToJsonString()).RootElement);
+        var last = AuditJson.ReadCheckpoint(System.Text.Json.JsonDocument.Parse(answer["second"]!.ToJsonString()).RootElement);
+        var proof = answer["proof"]!.AsArray().Select(static h => Convert.FromHexString((string)h!)).ToList();
+        Assert.True(CheckpointSigner.Verify(publicKey, first));
+        Assert.True(CheckpointSigner.Verify(publicKey, last));
+        Assert.True(first.TreeSize < last.TreeSize);
+        Assert.True(MerkleTree.VerifyConsistency(first.TreeSize, last.TreeSize, first.RootHash, last.RootHash, proof));
+    }
+
+    [Theory]
+    [InlineData("first=1&second=2", "chain")]
+    [InlineData("chain=nowhere&first=1&second=2", "first")]
+    public async Task Consistency_BadParameters_Answers400NamingTheField(string query, string field)
+    {
+        var response = await node.Admin.GetPathAsync($"/v1/audit/consistency?{query}");
+
+        var problem = await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    private async Task<List<long>> CheckpointSizesAsync(string chain, long below)
+    {
+        var path = Path.Combine(node.DataPath, "audit.db");
+        await using var store = AgentMesh.Sqlite.Audit.SqliteAuditStore.OpenReadOnly(path);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return [.. (await store.ReadCheckpointsAsync(chain, TestContext.Current.CancellationToken)).Select(static c => c.TreeSize).Where(s => s < below)];
+    }
+}

@@ -23,6 +23,7 @@ internal static class AuditEndpoints
         audit.MapGet("/export", static (HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => ExportAsync(http, store, appender, null, ct))
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
         audit.MapGet("/verify", VerifyAsync).AuditedAs("audit.verify", "audit", DataClassification.Internal);
+        audit.MapGet("/consistency", ConsistencyAsync).AuditedAs("audit.consistency", "audit", DataClassification.Internal);
         audit.MapGet("/report", static (HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, null, ct))
             .AuditedAs("audit.report", "audit", DataClassification.Restricted);
 
@@ -33,6 +34,52 @@ internal static class AuditEndpoints
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
         tenant.MapGet("/report", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, tenant, ct))
             .AuditedAs("audit.report", "audit", DataClassification.Restricted);
+    }
+
+    /// <summary>An RFC 9162 consistency proof between two signed checkpoints of a chain: the later tree extends the earlier one.</summary>
+    private static async Task<IResult> ConsistencyAsync(HttpContext http, IAuditStore store, CancellationToken cancellationToken, string? chain = null, long? first = null, long? second = null)
+    {
+        if (string.IsNullOrEmpty(chain))
+        {
+            return Problems.Invalid(http, "chain", "is required.");
+        }
+
+        var checkpoints = await store.ReadCheckpointsAsync(chain, cancellationToken);
+        var older = checkpoints.FirstOrDefault(c => c.TreeSize == first);
+        var newer = checkpoints.FirstOrDefault(c => c.TreeSize == second);
+        if (older is null)
+        {
+            return Problems.Invalid(http, "first", "must be the tree size of a checkpoint of the chain.");
+        }
+
+        if (newer is null || newer.TreeSize < older.TreeSize)
+        {
+            return Problems.Invalid(http, "second", "must be the tree size of a checkpoint of the chain, not below first.");
+        }
+
+        var leaves = (await store.ReadHashesAsync(chain, newer.TreeSize, cancellationToken)).Select(static h => MerkleTree.LeafHash(h)).ToList();
+        if (leaves.Count < newer.TreeSize)
+        {
+            return Problems.Make(http, StatusCodes.Status409Conflict, "audit_chain_broken", $"Chain '{chain}' holds {leaves.Count} entries below the checkpoint at tree size {newer.TreeSize}; run verify.");
+        }
+
+        var proof = MerkleTree.ConsistencyProof(leaves, older.TreeSize, newer.TreeSize);
+        return new JsonWriterResult(json =>
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("first");
+            AuditJson.WriteCheckpoint(json, older);
+            json.WritePropertyName("second");
+            AuditJson.WriteCheckpoint(json, newer);
+            json.WriteStartArray("proof");
+            foreach (var hash in proof)
+            {
+                json.WriteStringValue(Convert.ToHexStringLower(hash));
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
     }
 
     private static async Task<IResult> ReportAsync(HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, string? tenant, CancellationToken cancellationToken)
