@@ -4,7 +4,7 @@ namespace AgentMesh.Audit;
 
 /// <summary>
 /// Writes entries as JSON lines that can be verified offline: a header with the signing key, the latest checkpoint of
-/// every chain, then each entry with its RFC 9162 inclusion proof in that checkpoint's tree.
+/// every chain, then each entry that checkpoint covers with its RFC 9162 inclusion proof in that checkpoint's tree.
 /// </summary>
 public static class AuditExporter
 {
@@ -52,17 +52,19 @@ public static class AuditExporter
             var page = await store.QueryAsync(filter with { Limit = 1000, After = after }, cancellationToken);
             foreach (var entry in page.Entries)
             {
-                AuditProof? proof = null;
-                if (checkpoints.TryGetValue(entry.Chain, out var checkpoint) && entry.Sequence <= checkpoint.TreeSize)
+                // The export is what the checkpoints sign: entries appended since are left for the next export.
+                if (!checkpoints.TryGetValue(entry.Chain, out var checkpoint) || entry.Sequence > checkpoint.TreeSize)
                 {
-                    if (!provers.TryGetValue(entry.Chain, out var prover))
-                    {
-                        var hashes = await store.ReadHashesAsync(entry.Chain, checkpoint.TreeSize, cancellationToken);
-                        provers[entry.Chain] = prover = new MerkleProver([.. hashes.Select(static h => MerkleTree.LeafHash(h))]);
-                    }
-
-                    proof = entry.Sequence <= prover.Size ? new AuditProof(checkpoint.TreeSize, entry.Sequence - 1, prover.InclusionProof(entry.Sequence - 1)) : null;
+                    continue;
                 }
+
+                if (!provers.TryGetValue(entry.Chain, out var prover))
+                {
+                    var hashes = await store.ReadHashesAsync(entry.Chain, checkpoint.TreeSize, cancellationToken);
+                    provers[entry.Chain] = prover = new MerkleProver([.. hashes.Select(static h => MerkleTree.LeafHash(h))]);
+                }
+
+                var proof = entry.Sequence <= prover.Size ? new AuditProof(checkpoint.TreeSize, entry.Sequence - 1, prover.InclusionProof(entry.Sequence - 1)) : null;
 
                 json.WriteStartObject();
                 json.WriteString("type", "entry");
