@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentMesh.Cli.Agents;
+using AgentMesh.Cli.Audit;
 using AgentMesh.Cli.Bench;
 using AgentMesh.Cli.Encryption;
 using AgentMesh.Cli.Events;
@@ -27,6 +28,7 @@ internal static class AgentMeshCommands
         AgentCommands.Create(),
         TaskCommands.Create(),
         EventCommands.Create(),
+        AuditCommands.Create(),
         StatusCommand.Create(),
         BenchCommand.Create(),
         BenchAgentsCommand.Create(),

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Events;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Storage;
@@ -24,8 +26,8 @@ internal static class EventEndpoints
 
     public static void MapEvents(this RouteGroupBuilder tenant)
     {
-        tenant.MapGet("/events", StreamTenantAsync).WithTags("Events").RequireAccess(Access.Read).Produces(200, contentType: "text/event-stream");
-        tenant.MapGet("/tasks/{taskId}/events", TaskEventsAsync).WithTags("Events").RequireAccess(Access.Read).Produces(200, contentType: "text/event-stream");
+        tenant.MapGet("/events", StreamTenantAsync).WithTags("Events").RequireAccess(Access.Read).AuditReads(DataClassification.Confidential).Produces(200, contentType: "text/event-stream");
+        tenant.MapGet("/tasks/{taskId}/events", TaskEventsAsync).WithTags("Events").RequireAccess(Access.Read).AuditReads(DataClassification.Confidential).Produces(200, contentType: "text/event-stream");
     }
 
     private static async Task<IResult> StreamTenantAsync(string tenant, HttpContext http, MeshEngine engine, CancellationToken cancellationToken, string? types = null, string? since = null)

@@ -1,5 +1,6 @@
 using AgentMesh.Engine;
 using AgentMesh.Server.Agents;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Events;
 using AgentMesh.Server.Health;
 using AgentMesh.Server.Http;
@@ -42,6 +43,7 @@ public static class AgentMeshNode
         builder.AddAgentMeshEncryption();
         builder.AddAgentMeshStore();
         builder.AddAgentMeshEventRelay();
+        builder.AddAgentMeshAudit();
         builder.AddAgentMeshApi();
         builder.AddAgentMeshTelemetry();
         builder.AddAgentMeshLogging();
@@ -64,6 +66,7 @@ public static class AgentMeshNode
 
         var api = app.MapGroup("/v1").WithAccessControl();
         api.MapTenants();
+        api.MapAudit();
         var tenant = api.MapGroup("/tenants/{tenant}");
         tenant.MapKeys();
         tenant.MapAgents();

@@ -1,3 +1,4 @@
+using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Nats;
 using AgentMesh.Nats.Outbox;
@@ -8,6 +9,7 @@ using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
+using AgentMesh.Sqlite.Audit;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -119,6 +121,127 @@ public static class NodeServices
         builder.Services.AddOptions<NatsRelayOptions>().BindConfiguration(NatsRelayOptions.Section).Configure(o => o.Url = url.Trim());
         builder.Services.AddAgentMeshNatsRelay();
         return builder;
+    }
+
+    /// <summary>
+    /// The audit log: this node's chain in <c>&lt;data&gt;/audit.db</c> (a file of its own, so audit writes never
+    /// queue behind task commits), checkpoints signed with the key from <c>AgentMesh:Audit:SigningKey</c> or the key
+    /// file (created on first start, mode 0600).
+    /// </summary>
+    public static WebApplicationBuilder AddAgentMeshAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(static o => !string.IsNullOrWhiteSpace(o.Chain) && o.Chain.Length <= 128, "AgentMesh:Audit:Chain must be 1 to 128 characters.")
+            .Validate(static o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.CheckpointEvery > 0, "AgentMesh:Audit sizes must be positive.")
+            .Validate(static o => o.CheckpointInterval > TimeSpan.Zero, "AgentMesh:Audit:CheckpointInterval must be positive.")
+            .Validate(static o => string.IsNullOrEmpty(o.SigningKey) || IsSeed(o.SigningKey), "AgentMesh:Audit:SigningKey must be the base64 of a 32-byte Ed25519 private key.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IAuditStore>(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+            return new SqliteAuditStore(options.Path ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, "audit.db"));
+        });
+        builder.Services.AddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+            return string.IsNullOrEmpty(options.SigningKey)
+                ? SigningKeyFile.LoadOrCreate(options.SigningKeyFile ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, SigningKeyFile.DefaultName))
+                : new CheckpointSigner(Convert.FromBase64String(options.SigningKey));
+        });
+        builder.Services.AddSingleton(static sp => new AuditAppender(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetRequiredService<CheckpointSigner>(),
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditAppender>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<AuditAppender>());
+        builder.AddAgentMeshAuditForwarding();
+        builder.AddAgentMeshAuditAlerts();
+        return builder;
+    }
+
+    /// <summary>Alerts on sensitive actions, when <c>AgentMesh:Audit:Alerts:Url</c> names a webhook.</summary>
+    private static void AddAgentMeshAuditAlerts(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuditAlertOptions.Section).Get<AuditAlertOptions>() ?? new AuditAlertOptions();
+        if (options.Url is null)
+        {
+            return;
+        }
+
+        if (!options.Url.IsAbsoluteUri || options.Url.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Alerts:Url must be an absolute http or https URL.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(options.Secret ?? "") < 32 || options.AuthFailureThreshold < 1 || options.AuthFailureWindow <= TimeSpan.Zero || options.Timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Alerts: Secret must be at least 32 bytes; AuthFailureThreshold, AuthFailureWindow and Timeout must be positive.");
+        }
+
+        builder.Services.AddHttpClient(nameof(AuditAlerter));
+        builder.Services.AddHostedService(sp => new AuditAlerter(
+            sp.GetRequiredService<AuditAppender>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AuditAlerter)),
+            options,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditAlerter>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+    }
+
+    /// <summary>SIEM forwarding of this node's chain, when <c>AgentMesh:Audit:Forwarding</c> names a syslog host or a webhook.</summary>
+    private static void AddAgentMeshAuditForwarding(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuditForwardingOptions.Section);
+        var options = section.Get<AuditForwardingOptions>() ?? new AuditForwardingOptions();
+        if (options.Webhook.Url is not null && (!options.Webhook.Url.IsAbsoluteUri || options.Webhook.Url.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding:Webhook:Url must be an absolute http or https URL.");
+        }
+
+        if (options.Webhook.Url is not null && System.Text.Encoding.UTF8.GetByteCount(options.Webhook.Secret ?? "") < 32)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding:Webhook:Secret must be at least 32 bytes.");
+        }
+
+        if (options.Interval <= TimeSpan.Zero || options.BatchSize <= 0 || options.Syslog.Port is <= 0 or > 65535)
+        {
+            throw new InvalidOperationException("AgentMesh:Audit:Forwarding: Interval and BatchSize must be positive and Syslog:Port a TCP port.");
+        }
+
+        if (string.IsNullOrEmpty(options.Syslog.Host) && options.Webhook.Url is null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(options.Syslog.Host))
+        {
+            builder.Services.AddSingleton<IAuditSink>(new SyslogTcpSink(options.Syslog));
+        }
+
+        if (options.Webhook.Url is not null)
+        {
+            builder.Services.AddHttpClient(nameof(WebhookSink));
+            builder.Services.AddSingleton<IAuditSink>(static sp => new WebhookSink(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSink)),
+                sp.GetRequiredService<IConfiguration>().GetSection(AuditForwardingOptions.Section).Get<AuditForwardingOptions>()!.Webhook,
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
+        builder.Services.AddHostedService(sp => new AuditForwarder(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetServices<IAuditSink>(),
+            options,
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value.Chain,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditForwarder>>()));
+    }
+
+    private static bool IsSeed(string text)
+    {
+        Span<byte> seed = stackalloc byte[64];
+        return Convert.TryFromBase64String(text, seed, out var written) && written == CheckpointSigner.SeedSize;
     }
 
     public static WebApplicationBuilder AddAgentMeshApi(this WebApplicationBuilder builder)

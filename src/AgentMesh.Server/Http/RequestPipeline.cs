@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Logging;
 using AgentMesh.Server.RateLimits;
@@ -55,6 +56,7 @@ internal static partial class RequestPipeline
         app.UseAgentMeshBrowserSecurity();
         app.UseAuthentication();
         app.UseAgentMeshRateLimits();
+        app.UseMiddleware<AuditMiddleware>();
     }
 
     private static async Task WriteExceptionAsync(HttpContext http)

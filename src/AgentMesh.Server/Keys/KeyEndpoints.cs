@@ -1,5 +1,7 @@
+using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Keys;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +14,7 @@ internal static class KeyEndpoints
     {
         var keys = tenant.MapGroup("/keys").WithTags("Keys");
         keys.MapPost("/", CreateAsync).RequireAccess(Access.ManageKeys).Accepts<CreateKeyRequest>("application/json");
-        keys.MapGet("/", List).RequireAccess(Access.ListKeys);
+        keys.MapGet("/", List).RequireAccess(Access.ListKeys).AuditReads(DataClassification.Restricted);
         keys.MapDelete("/{keyId}", RevokeAsync).RequireAccess(Access.ManageKeys);
     }
 

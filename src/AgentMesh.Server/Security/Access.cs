@@ -10,6 +10,9 @@ internal sealed record Access(string Name, IReadOnlyList<string> Roles)
 {
     public static Access SystemAdmin { get; } = new("system-admin", [MeshRoles.SystemAdmin]);
 
+    /// <summary>Reading and exporting a tenant's audit entries.</summary>
+    public static Access Audit { get; } = new("audit", [MeshRoles.SystemAdmin, MeshRoles.Auditor]);
+
     public static Access ManageKeys { get; } = new("manage-keys", [MeshRoles.SystemAdmin, MeshRoles.TenantAdmin]);
 
     /// <summary>Listing keys (never their secrets): administrators, and auditors reviewing who holds access.</summary>

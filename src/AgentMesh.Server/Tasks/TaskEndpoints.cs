@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using AgentMesh.Audit;
 using AgentMesh.Engine;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Storage;
@@ -17,8 +19,8 @@ internal static partial class TaskEndpoints
         var tasks = tenant.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapPost("/", SubmitAsync).RequireAccess(Access.Submit).Accepts<TaskSubmission>("application/json");
         tenant.MapPost("/tasks:batch", SubmitBatchAsync).WithTags("Tasks").RequireAccess(Access.Submit).Accepts<BatchSubmitRequest>("application/json");
-        tasks.MapGet("/", ListAsync).RequireAccess(Access.Read);
-        tasks.MapGet("/{taskId}", GetAsync).RequireAccess(Access.Read);
+        tasks.MapGet("/", ListAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential);
+        tasks.MapGet("/{taskId}", GetAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential);
         tasks.MapPost("/{taskId}/cancel", CancelAsync).RequireAccess(Access.Submit);
         tasks.MapPost("/{taskId}/retry", RetryAsync).RequireAccess(Access.Operate);
         tasks.MapPost("/{taskId}/approve", (string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken ct) => ApproveAsync(tenant, taskId, true, http, engine, ct)).RequireAccess(Access.Operate);

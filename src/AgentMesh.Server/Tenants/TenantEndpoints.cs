@@ -1,4 +1,6 @@
+using AgentMesh.Audit;
 using AgentMesh.Engine;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Tenants;
@@ -12,7 +14,7 @@ internal static class TenantEndpoints
     {
         var tenants = api.MapGroup("/tenants").WithTags("Tenants");
         tenants.MapPost("/", CreateAsync).RequireAccess(Access.SystemAdmin).Accepts<CreateTenantRequest>("application/json");
-        tenants.MapGet("/", List).RequireAccess(Access.SystemAdmin);
+        tenants.MapGet("/", List).RequireAccess(Access.SystemAdmin).AuditReads(DataClassification.Internal);
         tenants.MapGet("/{tenant}", Get).RequireAccess(Access.ReadTenant);
     }
 

@@ -1,0 +1,46 @@
+namespace AgentMesh.Audit;
+
+/// <summary>Why a chain does not verify.</summary>
+public enum AuditBreak
+{
+    None,
+
+    /// <summary>An entry's fields no longer produce its hash, or an entry was rewritten with a new hash.</summary>
+    ContentChanged,
+
+    /// <summary>A sequence number is absent: an entry was deleted, or the tail was cut below a checkpoint.</summary>
+    EntryMissing,
+
+    /// <summary>An entry links to a predecessor that sits elsewhere in the chain: entries were reordered.</summary>
+    OrderChanged,
+
+    /// <summary>A checkpoint's Ed25519 signature does not verify with the public key (or names another key).</summary>
+    CheckpointSignatureInvalid,
+
+    /// <summary>A correctly signed checkpoint does not match the entries it covers (root or head differ).</summary>
+    CheckpointMismatch,
+}
+
+/// <summary>The result of verifying a chain over a range of sequence numbers.</summary>
+public sealed record AuditVerification(
+    string Chain,
+    long From,
+    long To,
+    long EntriesChecked,
+    int CheckpointsChecked,
+    long? BrokenAt,
+    AuditBreak Cause,
+    string? Detail)
+{
+    public bool Intact => BrokenAt is null;
+
+    public static string NameOf(AuditBreak cause) => cause switch
+    {
+        AuditBreak.None => "none",
+        AuditBreak.ContentChanged => "content_changed",
+        AuditBreak.EntryMissing => "entry_missing",
+        AuditBreak.OrderChanged => "order_changed",
+        AuditBreak.CheckpointSignatureInvalid => "checkpoint_signature_invalid",
+        _ => "checkpoint_mismatch",
+    };
+}

@@ -1,0 +1,297 @@
+using System.Runtime.CompilerServices;
+using AgentMesh.Audit;
+using Microsoft.Data.Sqlite;
+
+namespace AgentMesh.Sqlite.Audit;
+
+/// <summary>
+/// The embedded audit store: its own SQLite file (<c>audit.db</c>) in WAL mode, so audit writes never wait for the
+/// task store's single writer. One write connection takes the appender's batches; reads use pooled read-only
+/// connections.
+/// </summary>
+public sealed partial class SqliteAuditStore : IAuditStore
+{
+    private readonly string _path;
+    private readonly string _readConnectionString;
+    private readonly string _writeConnectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly bool _readOnly;
+    private SqliteConnection? _write;
+    private bool _open;
+
+    public SqliteAuditStore(string path)
+        : this(path, readOnly: false)
+    {
+    }
+
+    private SqliteAuditStore(string path, bool readOnly)
+    {
+        _readOnly = readOnly;
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _path = Path.GetFullPath(path);
+        _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+    }
+
+    public string FilePath => _path;
+
+    /// <summary>A store that only reads an existing file and never changes it: for verifying a copy of a node's data offline.</summary>
+    public static SqliteAuditStore OpenReadOnly(string path) => new(path, readOnly: true);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_open)
+            {
+                return;
+            }
+
+            if (_readOnly)
+            {
+                if (!File.Exists(_path))
+                {
+                    throw new FileNotFoundException($"There is no audit database at '{_path}'.", _path);
+                }
+
+                _open = true;
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var connection = new SqliteConnection(_writeConnectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    command.CommandText = "PRAGMA user_version";
+                    var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                    if (version > AuditSchema.Version)
+                    {
+                        throw new InvalidOperationException($"The audit database '{_path}' was written by a newer version of AgentMesh (schema {version}).");
+                    }
+
+                    command.CommandText = AuditSchema.Sql;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                _write = connection;
+                _open = true;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task AppendAsync(IReadOnlyList<AuditEntry> entries, AuditCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _write ?? throw new InvalidOperationException("The audit store is not open: call InitializeAsync first.");
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            if (entries.Count > 0)
+            {
+                await using var insert = AuditRows.InsertEntry(connection, transaction);
+                foreach (var entry in entries)
+                {
+                    AuditRows.Bind(insert, entry);
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            if (checkpoint is not null)
+            {
+                await using var insert = AuditRows.InsertCheckpoint(connection, transaction, checkpoint);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadChainsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT chain FROM audit_entries ORDER BY chain";
+        var chains = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            chains.Add(reader.GetString(0));
+        }
+
+        return chains;
+    }
+
+    public async Task<AuditEntry?> ReadLastAsync(string chain, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = @chain ORDER BY seq DESC LIMIT 1";
+        command.Parameters.AddWithValue("@chain", chain);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? AuditRows.Read(reader) : null;
+    }
+
+    public async IAsyncEnumerable<AuditEntry> ReadAsync(string chain, long fromSequence, long toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = @chain AND seq BETWEEN @from AND @to ORDER BY seq";
+        command.Parameters.AddWithValue("@chain", chain);
+        command.Parameters.AddWithValue("@from", fromSequence);
+        command.Parameters.AddWithValue("@to", toSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return AuditRows.Read(reader);
+        }
+    }
+
+    public async Task<IReadOnlyList<byte[]>> ReadHashesAsync(string chain, long toSequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT hash FROM audit_entries WHERE chain = @chain AND seq <= @to ORDER BY seq";
+        command.Parameters.AddWithValue("@chain", chain);
+        command.Parameters.AddWithValue("@to", toSequence);
+        var hashes = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hashes.Add((byte[])reader.GetValue(0));
+        }
+
+        return hashes;
+    }
+
+    public async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(string chain, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT chain, tree_size, time, root_hash, head_hash, key_id, signature FROM audit_checkpoints WHERE chain = @chain ORDER BY tree_size";
+        command.Parameters.AddWithValue("@chain", chain);
+        var checkpoints = new List<AuditCheckpoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            checkpoints.Add(new AuditCheckpoint(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                AuditEncoding.FromMicroseconds(reader.GetInt64(2)),
+                (byte[])reader.GetValue(3),
+                (byte[])reader.GetValue(4),
+                reader.GetString(5),
+                (byte[])reader.GetValue(6)));
+        }
+
+        return checkpoints;
+    }
+
+    public async Task<long> ReadCursorAsync(string sink, string chain, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM audit_forward_cursors WHERE sink = @sink AND chain = @chain";
+        command.Parameters.AddWithValue("@sink", sink);
+        command.Parameters.AddWithValue("@chain", chain);
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : 0;
+    }
+
+    public async Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _write ?? throw new InvalidOperationException("The audit store is not open for writing.");
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO audit_forward_cursors (sink, chain, seq) VALUES (@sink, @chain, @seq) ON CONFLICT (sink, chain) DO UPDATE SET seq = excluded.seq";
+            command.Parameters.AddWithValue("@sink", sink);
+            command.Parameters.AddWithValue("@chain", chain);
+            command.Parameters.AddWithValue("@seq", sequence);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = AuditRows.Query(connection, query);
+        var entries = new List<AuditEntry>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(AuditRows.Read(reader));
+            }
+        }
+
+        var more = entries.Count > query.Limit;
+        var page = more ? entries[..query.Limit] : entries;
+        return new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (_write is not null)
+            {
+                await _write.DisposeAsync();
+                _write = null;
+            }
+
+            if (_open)
+            {
+                _open = false;
+                SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        if (!_open)
+        {
+            throw new InvalidOperationException("The audit store is not open: call InitializeAsync first.");
+        }
+
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
