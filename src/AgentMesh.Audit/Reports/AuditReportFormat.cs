@@ -20,23 +20,7 @@ public static class AuditReportFormat
         json.WriteStartArray("chains");
         foreach (var v in report.Verification)
         {
-            json.WriteStartObject();
-            json.WriteString("chain", v.Chain);
-            json.WriteBoolean("intact", v.Intact);
-            json.WriteNumber("entriesChecked", v.EntriesChecked);
-            json.WriteNumber("checkpointsChecked", v.CheckpointsChecked);
-            if (v.BrokenAt is { } at)
-            {
-                json.WriteNumber("brokenAt", at);
-            }
-            else
-            {
-                json.WriteNull("brokenAt");
-            }
-
-            json.WriteString("cause", v.Intact ? null : AuditVerification.NameOf(v.Cause));
-            json.WriteString("detail", v.Detail);
-            json.WriteEndObject();
+            v.WriteTo(json);
         }
 
         json.WriteEndArray();

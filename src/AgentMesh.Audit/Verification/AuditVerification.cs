@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AgentMesh.Audit;
 
 /// <summary>Why a chain does not verify.</summary>
@@ -43,4 +45,29 @@ public sealed record AuditVerification(
         AuditBreak.CheckpointSignatureInvalid => "checkpoint_signature_invalid",
         _ => "checkpoint_mismatch",
     };
+
+    /// <summary>Writes this result as the JSON object the API, the CLI and the compliance report share.</summary>
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("chain", Chain);
+        json.WriteBoolean("intact", Intact);
+        json.WriteNumber("from", From);
+        json.WriteNumber("to", To);
+        json.WriteNumber("entriesChecked", EntriesChecked);
+        json.WriteNumber("checkpointsChecked", CheckpointsChecked);
+        if (BrokenAt is { } broken)
+        {
+            json.WriteNumber("brokenAt", broken);
+        }
+        else
+        {
+            json.WriteNull("brokenAt");
+        }
+
+        json.WriteString("cause", Intact ? null : NameOf(Cause));
+        json.WriteString("detail", Detail);
+        json.WriteEndObject();
+    }
 }

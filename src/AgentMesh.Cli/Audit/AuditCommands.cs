@@ -261,25 +261,7 @@ internal static class AuditCommands
                 json.WriteStartArray("chains");
                 foreach (var result in results)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("chain", result.Chain);
-                    json.WriteBoolean("intact", result.Intact);
-                    json.WriteNumber("from", result.From);
-                    json.WriteNumber("to", result.To);
-                    json.WriteNumber("entriesChecked", result.EntriesChecked);
-                    json.WriteNumber("checkpointsChecked", result.CheckpointsChecked);
-                    if (result.BrokenAt is { } at)
-                    {
-                        json.WriteNumber("brokenAt", at);
-                    }
-                    else
-                    {
-                        json.WriteNull("brokenAt");
-                    }
-
-                    json.WriteString("cause", result.Intact ? null : AuditVerification.NameOf(result.Cause));
-                    json.WriteString("detail", result.Detail);
-                    json.WriteEndObject();
+                    result.WriteTo(json);
                 }
 
                 json.WriteEndArray();

@@ -178,35 +178,12 @@ internal static class AuditEndpoints
             json.WriteStartArray("chains");
             foreach (var result in results)
             {
-                WriteVerification(json, result);
+                result.WriteTo(json);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
         });
-    }
-
-    internal static void WriteVerification(Utf8JsonWriter json, AuditVerification result)
-    {
-        json.WriteStartObject();
-        json.WriteString("chain", result.Chain);
-        json.WriteBoolean("intact", result.Intact);
-        json.WriteNumber("from", result.From);
-        json.WriteNumber("to", result.To);
-        json.WriteNumber("entriesChecked", result.EntriesChecked);
-        json.WriteNumber("checkpointsChecked", result.CheckpointsChecked);
-        if (result.BrokenAt is { } broken)
-        {
-            json.WriteNumber("brokenAt", broken);
-        }
-        else
-        {
-            json.WriteNull("brokenAt");
-        }
-
-        json.WriteString("cause", result.Intact ? null : AuditVerification.NameOf(result.Cause));
-        json.WriteString("detail", result.Detail);
-        json.WriteEndObject();
     }
 
     private static (AuditQuery? Query, IResult? Problem) Parse(HttpContext http, string? tenant, bool paged)
