@@ -41,7 +41,7 @@ public sealed partial class PostgresMeshStore
     public Task<IReadOnlyList<IdempotencyEntry>> LoadIdempotencyKeysAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         QueryAsync(
             AllTenants,
-            DirectoryRows.Command(
+            Statements.Positional(
                 "SELECT tenant, idempotency_key, id, created_at FROM tasks WHERE idempotency_key IS NOT NULL AND created_at >= $1 ORDER BY created_at",
                 since.UtcTicks),
             static reader => new IdempotencyEntry(reader.GetString(0), reader.GetString(1), reader.GetGuid(2), reader.Time(3)),
@@ -51,7 +51,7 @@ public sealed partial class PostgresMeshStore
     public async Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var found = await QueryAsync(tenant, DirectoryRows.Command(TaskById, id, tenant), ReadTask, cancellationToken);
+        var found = await QueryAsync(tenant, Statements.Positional(TaskById, id, tenant), ReadTask, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -71,7 +71,7 @@ public sealed partial class PostgresMeshStore
         values.Add(limit + 1);
         sql.Append(" ORDER BY id DESC LIMIT $").Append(values.Count);
 
-        var items = (List<MeshTask>)await QueryAsync(query.Tenant, DirectoryRows.Command(sql.ToString(), [.. values]), ReadTask, cancellationToken);
+        var items = (List<MeshTask>)await QueryAsync(query.Tenant, Statements.Positional(sql.ToString(), [.. values]), ReadTask, cancellationToken);
         if (items.Count <= limit)
         {
             return new TaskPage(items, null);
@@ -110,14 +110,14 @@ public sealed partial class PostgresMeshStore
 
         values.Add(Math.Clamp(query.Limit, 1, MaxEventPage));
         sql.Append(" ORDER BY sequence LIMIT $").Append(values.Count);
-        return QueryAsync(query.Tenant, DirectoryRows.Command(sql.ToString(), [.. values]), EventRows.Read, cancellationToken);
+        return QueryAsync(query.Tenant, Statements.Positional(sql.ToString(), [.. values]), EventRows.Read, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MeshEvent>> ReadOutboxAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             AllTenants,
-            DirectoryRows.Command($"SELECT {EventRows.SelectColumns} FROM events WHERE sequence > $1 ORDER BY sequence LIMIT $2", afterSequence, Math.Clamp(limit, 1, MaxEventPage)),
+            Statements.Positional($"SELECT {EventRows.SelectColumns} FROM events WHERE sequence > $1 ORDER BY sequence LIMIT $2", afterSequence, Math.Clamp(limit, 1, MaxEventPage)),
             EventRows.Read,
             cancellationToken);
 
@@ -132,7 +132,7 @@ public sealed partial class PostgresMeshStore
     public async Task<long> LoadCursorAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var found = await QueryAsync(AllTenants, DirectoryRows.Command("SELECT sequence FROM outbox_cursors WHERE name = $1", name), static reader => reader.GetInt64(0), cancellationToken);
+        var found = await QueryAsync(AllTenants, Statements.Positional("SELECT sequence FROM outbox_cursors WHERE name = $1", name), static reader => reader.GetInt64(0), cancellationToken);
         return found.Count == 0 ? 0 : found[0];
     }
 
@@ -143,7 +143,7 @@ public sealed partial class PostgresMeshStore
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         await QueryAsync(
             AllTenants,
-            DirectoryRows.Command(
+            Statements.Positional(
                 """
                 INSERT INTO outbox_cursors (name, sequence) VALUES ($1, $2)
                 ON CONFLICT (name) DO UPDATE SET sequence = GREATEST(outbox_cursors.sequence, excluded.sequence)

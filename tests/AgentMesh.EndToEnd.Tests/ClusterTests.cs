@@ -133,7 +133,7 @@ public sealed class ClusterTests(PostgresServer postgres)
 
     // Read straight from the database, as the superuser: the check does not depend on the nodes under test.
     private static NpgsqlConnection Admin(string connectionString) =>
-        new(new NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Pooling = false }.ConnectionString);
+        new(PostgresServer.AsSuperuser(connectionString));
 
     private static async Task<long> TerminalCountAsync(string connectionString, string tenant)
     {

@@ -98,6 +98,8 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
         await process.WaitForLineAsync(agents == 1 ? $"agent {idPrefix} started" : $"agent {idPrefix}-{agents} started", StartTimeout);
     }
 
+    public string AgentOutput => string.Join("\n", _agents.Select(static a => a.Output));
+
     public string Output => string.Join("\n", Nodes.Select((n, i) => $"--- node {i}\n{n?.Output}"));
 
     public async ValueTask DisposeAsync()

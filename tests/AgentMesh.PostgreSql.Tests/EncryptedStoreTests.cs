@@ -39,7 +39,7 @@ public sealed class EncryptedStoreTests(PostgresServer server)
             Assert.Equal(task.Input, (await store.GetTaskAsync("acme", task.Id, Cancellation))!.Input);
         }
 
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(PostgresServer.AsSuperuser(connectionString));
         await connection.OpenAsync(Cancellation);
         await using var command = new NpgsqlCommand("SELECT input || coalesce(output, '') FROM tasks", connection);
         var stored = (string)(await command.ExecuteScalarAsync(Cancellation))!;

@@ -47,6 +47,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private Task? _sweepLoop;
     private long _assignTick;
     private int _reloadRequested;
+    private int _reloading;
 
     public MeshEngine(IMeshStore store, IOptions<MeshEngineOptions> options, TimeProvider time, ILogger<MeshEngine> logger, IMeterFactory? meterFactory = null)
     {
@@ -69,6 +70,12 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     public IMeshStore Store => _store;
 
     public bool IsRunning { get; private set; }
+
+    /// <summary>
+    /// True from a write the store refused until the state has been reloaded from it: the node is not ready then
+    /// (a change accepted before the reload ends may be dropped from memory by it and wait for its lease to expire).
+    /// </summary>
+    public bool IsDiverged => Volatile.Read(ref _reloadRequested) == 1 || Volatile.Read(ref _reloading) == 1;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -96,13 +103,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         await WhenStopped(_commitLoop);
         lock (_gate)
         {
-            foreach (var tenant in _tenants.Values)
-            {
-                foreach (var agent in tenant.Agents.Values)
-                {
-                    agent.Waiter?.Signal.TrySetResult(false);
-                }
-            }
+            ReleaseWaitingPolls();
         }
     }
 
@@ -112,6 +113,18 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         _stopping.Dispose();
         _commits.Dispose();
         _metrics.Dispose();
+    }
+
+    /// <summary>Answers every waiting long poll at once, with nothing. Call under the lock.</summary>
+    private void ReleaseWaitingPolls()
+    {
+        foreach (var tenant in _tenants.Values)
+        {
+            foreach (var agent in tenant.Agents.Values)
+            {
+                agent.Waiter?.Signal.TrySetResult(false);
+            }
+        }
     }
 
     private static async Task WhenStopped(Task? loop)
@@ -139,6 +152,9 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         var idempotency = await _store.LoadIdempotencyKeysAsync(_time.GetUtcNow() - _options.IdempotencyWindow, cancellationToken);
         lock (_gate)
         {
+            // A reload replaces every agent's live state: polls waiting on the old one answer now (empty) and come
+            // back to the new one, instead of sleeping out their wait while work is delivered elsewhere.
+            ReleaseWaitingPolls();
             _tenants.Clear();
             _keys.Clear();
             _tasks.Clear();
@@ -220,6 +236,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         }
 
         LogReloading(_logger);
+        Volatile.Write(ref _reloading, 1);
         try
         {
             await LoadAsync(cancellationToken);
@@ -229,6 +246,10 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
             // The store is still unreachable: stay diverged, so the next round tries again.
             Interlocked.Exchange(ref _reloadRequested, 1);
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _reloading, 0);
         }
 
         lock (_gate)

@@ -20,7 +20,7 @@ internal static class DirectoryRows
         FROM agents
         """;
 
-    public static NpgsqlBatchCommand Put(Tenant tenant) => Command(
+    public static NpgsqlBatchCommand Put(Tenant tenant) => Statements.Positional(
         """
         INSERT INTO tenants (id, name, status, created_at, max_agents, max_pending_tasks, requests_per_second)
         VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -31,7 +31,7 @@ internal static class DirectoryRows
         tenant.Id, tenant.Name, tenant.Status.ToStored(), tenant.CreatedAt.UtcTicks,
         tenant.Quotas.MaxAgents, tenant.Quotas.MaxPendingTasks, tenant.Quotas.RequestsPerSecond);
 
-    public static NpgsqlBatchCommand Put(ApiKeyRecord key) => Command(
+    public static NpgsqlBatchCommand Put(ApiKeyRecord key) => Statements.Positional(
         """
         INSERT INTO api_keys (id, tenant, name, roles, agent_id, secret_hash, created_at, revoked_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -42,7 +42,7 @@ internal static class DirectoryRows
         key.Id, key.Tenant, key.Name, StoredJson.WriteList(key.Roles, CoreJsonContext.Default.IReadOnlyListString),
         key.AgentId, key.SecretHash, key.CreatedAt.UtcTicks, DbRead.Ticks(key.RevokedAt));
 
-    public static NpgsqlBatchCommand Put(AgentRecord agent) => Command(
+    public static NpgsqlBatchCommand Put(AgentRecord agent) => Statements.Positional(
         """
         INSERT INTO agents (tenant, id, name, type, description, capabilities, max_concurrency, tags, metadata,
                             supervisor, admin_state, created_at, updated_at, version)
@@ -96,16 +96,4 @@ internal static class DirectoryRows
         UpdatedAt = reader.Time(12),
         Version = reader.GetInt64(13),
     };
-
-    /// <summary>A statement with positional parameters; a null value is sent as NULL.</summary>
-    public static NpgsqlBatchCommand Command(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        return command;
-    }
 }

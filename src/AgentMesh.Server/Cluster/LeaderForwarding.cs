@@ -107,12 +107,19 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
     // Flushed after every read, so server-sent events and long-poll answers pass through as they come.
     private static async Task CopyAsync(Stream body, HttpResponse response, CancellationToken cancellationToken)
     {
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            await response.Body.FlushAsync(cancellationToken);
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await response.Body.FlushAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

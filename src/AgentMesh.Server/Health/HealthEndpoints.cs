@@ -44,8 +44,8 @@ internal static class HealthEndpoints
         bool serving;
         if (cluster is null || cluster.Role == ClusterRole.Leader)
         {
-            serving = engine.IsRunning;
-            checks["engine"] = serving ? "healthy" : "unhealthy";
+            serving = engine.IsRunning && !engine.IsDiverged;
+            checks["engine"] = !engine.IsRunning ? "unhealthy" : engine.IsDiverged ? "reloading" : "healthy";
         }
         else
         {

@@ -84,6 +84,10 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
+    /// <summary>The same database as <paramref name="connectionString"/>, as the superuser (row-level security does not apply): for checks that must not depend on the node.</summary>
+    public static string AsSuperuser(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Pooling = false }.ConnectionString;
+
     /// <summary>The connection string of <see cref="Role"/> to <paramref name="database"/>.</summary>
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username={Role};Database={database}";
 
