@@ -11,6 +11,9 @@ namespace AgentMesh.Engine;
 /// the engine's lock); one loop writes everything waiting in a single store transaction, so the cost of
 /// a transaction (an fsync) is shared by every operation that arrived meanwhile. The queue is bounded:
 /// callers reserve a place before taking the lock (<see cref="ReserveAsync"/>), and wait when it is full.
+/// From the first change set the store refuses until the engine has reloaded its state, the pipeline takes no
+/// new change sets (<see cref="StoreUnavailableException"/>, 503 to callers): a change accepted meanwhile could land
+/// in the store after the reload read it, and be missing from memory afterwards.
 /// </summary>
 internal sealed partial class CommitPipeline : IDisposable
 {
@@ -20,6 +23,9 @@ internal sealed partial class CommitPipeline : IDisposable
     private readonly int _maxBatch;
     private readonly MeshMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly Lock _admission = new();
+    private bool _refusing;
+    private int _outstanding;
 
     public CommitPipeline(IMeshStore store, int capacity, int maxBatch, MeshMetrics metrics, ILogger logger)
     {
@@ -46,23 +52,81 @@ internal sealed partial class CommitPipeline : IDisposable
     /// <summary>Change sets waiting for the store.</summary>
     public int Depth => _channel.Reader.Count;
 
-    public ValueTask ReserveAsync(CancellationToken cancellationToken) =>
-        _places.Wait(0, CancellationToken.None) ? ValueTask.CompletedTask : new ValueTask(_places.WaitAsync(cancellationToken));
+    /// <summary>True from a refused write until <see cref="Resume"/>: no change set is taken meanwhile.</summary>
+    public bool IsRefusing => Volatile.Read(ref _refusing);
+
+    public ValueTask ReserveAsync(CancellationToken cancellationToken)
+    {
+        if (IsRefusing)
+        {
+            throw Reloading();
+        }
+
+        return _places.Wait(0, CancellationToken.None) ? ValueTask.CompletedTask : new ValueTask(_places.WaitAsync(cancellationToken));
+    }
 
     public void Release() => _places.Release();
 
     /// <summary>Must be called under the engine's lock, after <see cref="ReserveAsync"/>.</summary>
     public PendingCommit Enqueue(PendingCommit commit)
     {
-        if (!_channel.Writer.TryWrite(commit))
+        lock (_admission)
         {
-            // Only after Complete(): the node is stopping. The caller gets 503 and retries elsewhere or later.
-            _places.Release();
-            throw new StoreUnavailableException("The node is stopping and takes no more changes.");
+            if (_refusing)
+            {
+                _places.Release();
+                throw Reloading();
+            }
+
+            if (!_channel.Writer.TryWrite(commit))
+            {
+                // Only after Complete(): the node is stopping. The caller gets 503 and retries elsewhere or later.
+                _places.Release();
+                throw new StoreUnavailableException("The node is stopping and takes no more changes.");
+            }
+
+            Interlocked.Increment(ref _outstanding);
         }
 
         return commit;
     }
+
+    /// <summary>
+    /// Takes no new change sets, and completes once every one taken before has been written or has failed: the
+    /// store then holds everything the engine acknowledged, and a reload may read it.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Refuse();
+        while (Volatile.Read(ref _outstanding) > 0)
+        {
+            await Task.Delay(DrainPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Takes change sets again, after the engine's state was reloaded from the store.</summary>
+    public void Resume()
+    {
+        lock (_admission)
+        {
+            _refusing = false;
+        }
+    }
+
+    private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(5);
+
+    private void Refuse()
+    {
+        lock (_admission)
+        {
+            _refusing = true;
+        }
+    }
+
+    private void Settled(int count) => Interlocked.Add(ref _outstanding, -count);
+
+    private static StoreUnavailableException Reloading() =>
+        new("The node is reloading its state after a write the store refused; retry shortly.");
 
     public void Complete() => _channel.Writer.TryComplete();
 
@@ -95,10 +159,13 @@ internal sealed partial class CommitPipeline : IDisposable
                 {
                     commit.Succeed();
                 }
+
+                Settled(batch.Count);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await CommitOneByOneAsync(batch, exception, cancellationToken);
+                Settled(batch.Count);
             }
         }
     }
@@ -191,6 +258,8 @@ internal sealed partial class CommitPipeline : IDisposable
             }
             catch (Exception exception)
             {
+                // From here on memory is ahead of the store: nothing new is taken until the engine reloads.
+                Refuse();
                 diverged = true;
                 LogCommitFailed(_logger, exception);
                 commit.Fail(new StoreUnavailableException("The change could not be written to the store.", exception));

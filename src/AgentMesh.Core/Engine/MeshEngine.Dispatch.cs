@@ -58,9 +58,9 @@ public sealed partial class MeshEngine
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             reader.TryRead(out _);
-            if (!await RoundAsync("dispatch", () => ReloadIfDivergedAsync(cancellationToken), cancellationToken))
+            if (!await RoundAsync("dispatch", () => ReloadIfDivergedAsync(cancellationToken), cancellationToken) || IsDiverged)
             {
-                // Try again soon: the store may answer by then.
+                // Try again soon: the store may answer by then, or the sweep's reload be done.
                 await Task.Delay(_options.SweepInterval, _time, cancellationToken);
                 _dispatchSignal.Writer.TryWrite(true);
                 continue;
@@ -71,14 +71,22 @@ public sealed partial class MeshEngine
                 continue;
             }
 
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                await _commits.ReserveAsync(cancellationToken);
-                if (!DispatchRound())
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    _commits.Release();
-                    break;
+                    await _commits.ReserveAsync(cancellationToken);
+                    if (!DispatchRound())
+                    {
+                        _commits.Release();
+                        break;
+                    }
                 }
+            }
+            catch (StoreUnavailableException)
+            {
+                // A write was refused meanwhile: the next round reloads first (what this one assigned in memory goes with it).
+                _dispatchSignal.Writer.TryWrite(true);
             }
         }
     }

@@ -27,6 +27,12 @@ public sealed partial class MeshEngine
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
         await ReloadIfDivergedAsync(cancellationToken);
+        if (IsDiverged)
+        {
+            // Another loop is reloading; this round's work waits for the state it reloads.
+            return;
+        }
+
         await _commits.ReserveAsync(cancellationToken);
         PendingCommit? commit;
         lock (_gate)

@@ -72,10 +72,10 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     public bool IsRunning { get; private set; }
 
     /// <summary>
-    /// True from a write the store refused until the state has been reloaded from it: the node is not ready then
-    /// (a change accepted before the reload ends may be dropped from memory by it and wait for its lease to expire).
+    /// True from a write the store refused until the state has been reloaded from it: the node is not ready then,
+    /// and changes are refused (503) until the reload is done.
     /// </summary>
-    public bool IsDiverged => Volatile.Read(ref _reloadRequested) == 1 || Volatile.Read(ref _reloading) == 1;
+    public bool IsDiverged => _commits.IsRefusing || Volatile.Read(ref _reloadRequested) == 1 || Volatile.Read(ref _reloading) == 1;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -227,19 +227,25 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>After a write the store refused, memory is rebuilt from the store so nothing unwritten is acted on.</summary>
+    /// <summary>
+    /// After a write the store refused, memory is rebuilt from the store so nothing unwritten is acted on. The commit
+    /// pipeline takes no new change sets from the refused write on; the reload waits for those taken before to land
+    /// or fail, reads the store, and only then takes changes again — so every acknowledged change is in what it reads.
+    /// </summary>
     private async Task ReloadIfDivergedAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _reloadRequested, 0) == 0)
+        if (Volatile.Read(ref _reloadRequested) == 0 || Interlocked.CompareExchange(ref _reloading, 1, 0) != 0)
         {
             return;
         }
 
         LogReloading(_logger);
-        Volatile.Write(ref _reloading, 1);
         try
         {
+            await _commits.DrainAsync(cancellationToken);
+            Interlocked.Exchange(ref _reloadRequested, 0);
             await LoadAsync(cancellationToken);
+            _commits.Resume();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -32,13 +32,15 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public const string Tenant = "acme";
 
-    public static async Task<EngineHarness> StartAsync(Action<MeshEngineOptions>? configure = null)
+    /// <param name="configure">Engine options to change.</param>
+    /// <param name="wrap">Puts something between the engine and the in-memory store (faults).</param>
+    public static async Task<EngineHarness> StartAsync(Action<MeshEngineOptions>? configure = null, Func<InMemoryMeshStore, IMeshStore>? wrap = null)
     {
         var options = new MeshEngineOptions { SweepInterval = TimeSpan.FromHours(1) };
         configure?.Invoke(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         var store = new InMemoryMeshStore();
-        var engine = new MeshEngine(store, Options.Create(options), time, NullLogger<MeshEngine>.Instance);
+        var engine = new MeshEngine(wrap?.Invoke(store) ?? store, Options.Create(options), time, NullLogger<MeshEngine>.Instance);
         await engine.StartAsync(CancellationToken.None);
         var harness = new EngineHarness(engine, time, store);
         var created = await engine.CreateTenantAsync(Tenant, "Acme", null, harness.Token);
