@@ -22,14 +22,9 @@ install_package() { # <package> <check command...>
 }
 install_package prometheus command -v promtool
 install_package postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
-
-# nats-server runs the JetStream relay's tests (TestKit's NatsServerFixture); installed when missing, like promtool.
-if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends nats-server >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends nats-server >/dev/null 2>&1; } \
-    || echo "test.sh: could not install nats-server; the NATS tests fail in CI and are skipped elsewhere" >&2
-fi
+install_package nats-server sh -c 'command -v nats-server || test -x /usr/sbin/nats-server'
+install_package redis-server sh -c 'command -v redis-server'
+install_package rsyslog sh -c 'command -v rsyslogd || test -x /usr/sbin/rsyslogd'
 
 if ! dotnet build AgentMesh.slnx -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "test.sh: build failed" >&2
