@@ -1,10 +1,13 @@
+using AgentMesh.PostgreSql;
 using AgentMesh.Protection;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
+using AgentMesh.TestKit.Services;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace AgentMesh.Cli.Tests;
 
@@ -75,18 +78,63 @@ public sealed class EncryptionKeyCommandTests : IDisposable
         Assert.Contains("AgentMesh:Encryption:KeyFile", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RotateThenReencrypt_Postgres_MovesTheClustersTasksToTheNewKey()
+    {
+        await using var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
+        var connectionString = await postgres.CreateDatabaseAsync();
+        Directory.CreateDirectory(_data);
+        var firstKey = PayloadKeyFile.AddKey(KeyFile);
+        var task = NewTask();
+        await using (var store = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, new EncryptionOptions { KeyFile = KeyFile }.CreateProtector(_data, sharedStore: true)))
+        {
+            await store.InitializeAsync(TestContext.Current.CancellationToken);
+            await store.CommitAsync([new ChangeSet().Put(task)], TestContext.Current.CancellationToken);
+        }
+
+        var keyFile = new[] { "--AgentMesh:Encryption:KeyFile", KeyFile };
+        var rotated = await Cli.RunAsync(["keys", "rotate", "--data", _data, .. keyFile]);
+        var reencrypted = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, .. keyFile]);
+        var again = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, .. keyFile]);
+
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Equal(0, reencrypted.ExitCode);
+        var newKey = PayloadKeyFile.Read(KeyFile, "test").CurrentKeyId;
+        Assert.NotEqual(firstKey, newKey);
+        Assert.Contains($"Re-encrypted 1 tasks under key {newKey}", reencrypted.Out, StringComparison.Ordinal);
+        Assert.Contains("Re-encrypted 0 tasks", again.Out, StringComparison.Ordinal);
+        await using var raw = new NpgsqlConnection(PostgresServer.AsSuperuser(connectionString));
+        await raw.OpenAsync(TestContext.Current.CancellationToken);
+        await using var select = new NpgsqlCommand("SELECT input FROM tasks", raw);
+        var input = (string)(await select.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal(newKey, ProtectedPayload.KeyId(input));
+        Assert.DoesNotContain("Ovidia", input, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reencrypt_PostgresWithoutSharedKeyFile_FailsNamingTheSetting()
+    {
+        var result = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=nobody", "--data", _data);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("AgentMesh:Encryption:KeyFile", result.Error, StringComparison.Ordinal);
+    }
+
+    private static MeshTask NewTask() => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Tenant = "acme",
+        Type = "work",
+        Status = MeshTaskStatus.Queued,
+        Input = SecretInput,
+        CreatedAt = DateTimeOffset.UtcNow,
+        UpdatedAt = DateTimeOffset.UtcNow,
+    };
+
     private async Task<Guid> WriteTaskAsync()
     {
-        var task = new MeshTask
-        {
-            Id = Guid.CreateVersion7(),
-            Tenant = "acme",
-            Type = "work",
-            Status = MeshTaskStatus.Queued,
-            Input = SecretInput,
-            CreatedAt = DateTimeOffset.UtcNow,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        };
+        var task = NewTask();
         await using var store = OpenStore();
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         await store.CommitAsync([new ChangeSet().Put(task)], TestContext.Current.CancellationToken);

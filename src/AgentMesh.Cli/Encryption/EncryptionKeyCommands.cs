@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using AgentMesh.Cli.Output;
+using AgentMesh.Cli.Serve;
+using AgentMesh.PostgreSql;
 using AgentMesh.Protection;
+using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -10,8 +13,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentMesh.Cli.Encryption;
 
 /// <summary>
-/// <c>agentmesh keys rotate|reencrypt</c>: the encryption keys of task input and output, offline against a data folder
-/// (stop the node first). Keys come from the same settings the node reads: <c>appsettings.json</c> here,
+/// <c>agentmesh keys rotate|reencrypt</c>: the encryption keys of task input and output, against an embedded node's data
+/// folder (stop the node first) or a cluster's PostgreSQL. Keys come from the same settings the node reads: <c>appsettings.json</c> here,
 /// <c>AgentMesh__Encryption__*</c> variables, and <c>--AgentMesh:Encryption:… value</c> after the command.
 /// </summary>
 internal static class EncryptionKeyCommands
@@ -54,21 +57,37 @@ internal static class EncryptionKeyCommands
     private static Command ReencryptCommand()
     {
         var data = DataOption();
-        var command = new Command("reencrypt", "Rewrite every task's input and output under the newest key (the node must be stopped).") { data };
+        var stores = new StoreArguments();
+        var command = new Command(
+            "reencrypt",
+            "Rewrite every task's input and output under the newest key: an embedded node's database (stop the node), or PostgreSQL with --store postgres (nodes may run).")
+        {
+            data,
+        };
+        command.Options.Add(stores.Store);
+        command.Options.Add(stores.Postgres);
         command.TreatUnmatchedTokensAsErrors = false;
-        command.Action = new KeyAction(static async (result, data, output, cancellationToken) =>
+        command.Action = new KeyAction(async (result, data, output, cancellationToken) =>
         {
             var (options, dataPath) = Settings(result, data);
+            if (!options.Enabled)
+            {
+                throw new InvalidOperationException($"{EncryptionOptions.Section}:Enabled is false: there is no key to encrypt with.");
+            }
+
+            using var problem = new StringWriter();
+            var kind = stores.Kind(result, problem) ?? throw new InvalidOperationException(problem.ToString().Trim());
+            if (kind == StoreKind.Postgres)
+            {
+                await ReencryptPostgresAsync(result, stores, options, dataPath, output, cancellationToken);
+                return;
+            }
+
             var configuration = Configuration(result);
             var databasePath = Path.GetFullPath(configuration["AgentMesh:Sqlite:Path"] is { Length: > 0 } configured ? configured : Path.Combine(dataPath, "agentmesh.db"));
             if (!File.Exists(databasePath))
             {
                 throw new InvalidOperationException($"There is no database at {databasePath}.");
-            }
-
-            if (!options.Enabled)
-            {
-                throw new InvalidOperationException($"{EncryptionOptions.Section}:Enabled is false: there is no key to encrypt with.");
             }
 
             if (options.Keys.Count == 0 && !File.Exists(options.KeyFilePath(dataPath)))
@@ -86,6 +105,31 @@ internal static class EncryptionKeyCommands
             }
         }, data);
         return command;
+    }
+
+    /// <summary>A cluster's tasks, under the key file (or keys) every node shares; rows a node changes meanwhile are left to it.</summary>
+    private static async Task ReencryptPostgresAsync(
+        ParseResult result, StoreArguments stores, EncryptionOptions options, string dataPath, CommandOutput output, CancellationToken cancellationToken)
+    {
+        var connectionString = result.GetValue(stores.Postgres) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? Configuration(result)["ConnectionStrings:Postgres"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("--store postgres needs --postgres <connection string> (or ConnectionStrings__Postgres).");
+        }
+
+        if (options.Keys.Count == 0 && (string.IsNullOrEmpty(options.KeyFile) || !File.Exists(options.KeyFilePath(dataPath))))
+        {
+            throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: give the key file the cluster's nodes share (--{EncryptionOptions.Section}:KeyFile <path>).");
+        }
+
+        var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath, sharedStore: true);
+        using (protector)
+        {
+            await using var store = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, protector);
+            await store.InitializeAsync(cancellationToken);
+            var rewritten = await store.ReencryptAsync(cancellationToken);
+            await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in PostgreSQL store {store.Description}.");
+        }
     }
 
     private static (EncryptionOptions Options, string DataPath) Settings(ParseResult result, Option<string> data)
