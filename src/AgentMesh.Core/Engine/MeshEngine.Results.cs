@@ -105,6 +105,11 @@ public sealed partial class MeshEngine
             return new MeshError(MeshErrorKind.Forbidden, "forbidden", $"Task '{task.Id}' is not leased to agent '{actingAgent}'.");
         }
 
+        if (report.Kind != ReportKind.Progress)
+        {
+            task.ReportTraceParent = report.TraceParent;
+        }
+
         switch (report.Kind)
         {
             case ReportKind.Progress:

@@ -264,7 +264,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private void OnCommitted(IReadOnlyList<PendingCommit> batch)
     {
         List<MeshEvent>? events = null;
-        List<MeshTask>? terminal = null;
+        List<(MeshTask Task, string? ReportTraceParent)>? terminal = null;
         lock (_gate)
         {
             foreach (var commit in batch)
@@ -281,7 +281,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                 {
                     foreach (var task in finished)
                     {
-                        (terminal ??= []).Add(task.Snapshot);
+                        (terminal ??= []).Add((task.Snapshot, task.ReportTraceParent));
                         if (_tasks.TryGetValue(task.Id, out var current) && ReferenceEquals(current, task)
                             && task.Snapshot.Status.IsTerminal() && task.Snapshot.Version == task.FinishedVersion)
                         {
@@ -299,10 +299,10 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
 
         if (terminal is not null)
         {
-            foreach (var task in terminal)
+            foreach (var (task, reportTraceParent) in terminal)
             {
                 _metrics.Completed(task);
-                MeshActivities.Complete(task);
+                MeshActivities.Complete(task, reportTraceParent);
             }
         }
 

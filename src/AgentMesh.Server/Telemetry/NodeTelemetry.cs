@@ -18,6 +18,12 @@ internal static class NodeTelemetry
     /// <summary>The meter and activity source Npgsql reports through (connection pool figures, one span per command) in cluster mode.</summary>
     private const string NpgsqlInstrumentation = "Npgsql";
 
+    /// <summary>The activity source of the NATS client: a span per publish of the outbox relay.</summary>
+    private const string NatsInstrumentation = "NATS.Net";
+
+    /// <summary>Activity sources recorded besides ASP.NET Core and HttpClient; a client library with its own source is added here.</summary>
+    private static readonly string[] TracedSources = [MeshTelemetry.Name, NpgsqlInstrumentation, NatsInstrumentation];
+
     /// <summary>Records spans even without an OTLP endpoint (for an in-process listener). Default false.</summary>
     public const string TracingSetting = "AgentMesh:Telemetry:Tracing";
 
@@ -35,8 +41,8 @@ internal static class NodeTelemetry
         if (exportOtlp || builder.Configuration.GetValue<bool>(TracingSetting))
         {
             telemetry.WithTracing(static tracing => tracing
-                .AddSource(MeshTelemetry.Name, NpgsqlInstrumentation)
-                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddSource(TracedSources)
+                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsProbe(http.Request.Path))
                 .AddHttpClientInstrumentation());
         }
 
@@ -47,6 +53,9 @@ internal static class NodeTelemetry
 
         return builder;
     }
+
+    /// <summary>Scrapes and health probes arrive every few seconds and say nothing about the work: no span for them.</summary>
+    private static bool IsProbe(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 
     /// <summary><c>GET /metrics</c> in the Prometheus text format; outside <c>/v1</c>, so it asks for no credential.</summary>
     public static void MapMetrics(this IEndpointRouteBuilder app) =>
