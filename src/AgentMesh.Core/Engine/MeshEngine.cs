@@ -56,7 +56,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _taskIds = new Ids.TimeOrderedIds(time);
-        _metrics = new MeshMetrics(meterFactory, ObserveTasks, ObserveAgents, () => Events.Overflows);
+        _metrics = new MeshMetrics(meterFactory, ObserveTasks, ObserveAgents, ObserveSlots, () => Events.Overflows);
         _commits = new CommitPipeline(store, _options.CommitQueueCapacity, _options.CommitBatchSize, _metrics, logger)
         {
             Committed = OnCommitted,

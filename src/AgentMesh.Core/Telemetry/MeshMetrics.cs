@@ -34,6 +34,7 @@ internal sealed class MeshMetrics : IDisposable
         IMeterFactory? meterFactory,
         Func<IEnumerable<Measurement<long>>> observeTasks,
         Func<IEnumerable<Measurement<long>>> observeAgents,
+        Func<IEnumerable<Measurement<long>>> observeSlots,
         Func<long> observeStreamOverflows)
     {
         _meter = meterFactory?.Create(MeshTelemetry.Name) ?? new Meter(MeshTelemetry.Name);
@@ -50,6 +51,7 @@ internal sealed class MeshMetrics : IDisposable
         _commitDuration = Seconds("agentmesh.commit.duration", "Time of one store transaction of the group commit.", CommitBuckets);
         _meter.CreateObservableGauge("agentmesh.tasks.unfinished", observeTasks, "{task}", "Unfinished tasks by tenant and status.");
         _meter.CreateObservableGauge("agentmesh.agents", observeAgents, "{agent}", "Registered agents by tenant and status.");
+        _meter.CreateObservableGauge("agentmesh.agents.slots", observeSlots, "{slot}", "Agent load: task slots by tenant and state (busy: a lease is held; free: a connected agent can take a task).");
         _meter.CreateObservableCounter("agentmesh.events.stream_overflows", observeStreamOverflows, "{stream}", "Event streams cut off because their subscriber fell too far behind.");
     }
 
@@ -105,6 +107,9 @@ internal sealed class MeshMetrics : IDisposable
 
     public static Measurement<long> Count(long value, string tenant, string status) =>
         new(value, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("status", status));
+
+    public static Measurement<long> Slots(long value, string tenant, string state) =>
+        new(value, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("state", state));
 
     public static string ToLabel(AgentStatus status) => status switch
     {
