@@ -34,12 +34,10 @@ internal static class MeshActivities
             if (route is not null)
             {
                 parent = route.Context;
+                // The task's tags are on the send span below; the route span carries only the decision.
                 if (route.IsAllDataRequested)
                 {
                     route
-                        .SetTag("agentmesh.tenant", task.Tenant)
-                        .SetTag("agentmesh.task.id", task.Id)
-                        .SetTag("agentmesh.task.attempt", attempt)
                         .SetTag("agentmesh.agent.id", agentId)
                         .SetTag("agentmesh.routing.strategy", task.Strategy.ToWire());
                 }
@@ -55,14 +53,15 @@ internal static class MeshActivities
 
             if (send.IsAllDataRequested)
             {
+                object taskId = task.Id;
                 send
                     .SetTag("messaging.system", "agentmesh")
                     .SetTag("messaging.operation.type", "send")
                     .SetTag("messaging.operation.name", "send")
                     .SetTag("messaging.destination.name", task.Type)
-                    .SetTag("messaging.message.id", task.Id)
+                    .SetTag("messaging.message.id", taskId)
                     .SetTag("agentmesh.tenant", task.Tenant)
-                    .SetTag("agentmesh.task.id", task.Id)
+                    .SetTag("agentmesh.task.id", taskId)
                     .SetTag("agentmesh.task.attempt", attempt)
                     .SetTag("agentmesh.agent.id", agentId);
             }

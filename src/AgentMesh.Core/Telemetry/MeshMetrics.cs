@@ -69,6 +69,11 @@ internal sealed class MeshMetrics : IDisposable
 
     public void Routed(string tenant, string type, bool assigned, TimeSpan elapsed)
     {
+        if (!_routingDecisions.Enabled)
+        {
+            return;
+        }
+
         var tags = new TagList { { "tenant", tenant }, { "type", type }, { "outcome", assigned ? "assigned" : "no_capable_agent" } };
         _routingDecisions.Add(1, tags);
         var durationTags = new TagList { { "tenant", tenant } };
