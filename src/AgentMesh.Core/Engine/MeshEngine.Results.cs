@@ -105,11 +105,6 @@ public sealed partial class MeshEngine
             return new MeshError(MeshErrorKind.Forbidden, "forbidden", $"Task '{task.Id}' is not leased to agent '{actingAgent}'.");
         }
 
-        if (report.Kind != ReportKind.Progress)
-        {
-            task.ReportTraceParent = report.TraceParent;
-        }
-
         switch (report.Kind)
         {
             case ReportKind.Progress:
@@ -128,6 +123,8 @@ public sealed partial class MeshEngine
                 break;
         }
 
+        // Only the report that ends the task is where its completion continues the trace; a retry or a later cancel is not.
+        task.ReportTraceParent = task.Snapshot.Status.IsTerminal() ? report.TraceParent : null;
         return task.Snapshot;
     }
 
