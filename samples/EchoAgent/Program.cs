@@ -2,6 +2,9 @@ using AgentMesh.Client.Worker;
 using EchoAgent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 var builder = Host.CreateApplicationBuilder(args);
 
@@ -33,6 +36,16 @@ var worker = builder.Services.AddAgentMeshWorker(o =>
     o.Autonomy.Enabled = settings.Autonomy;
     o.OnRegistered = agent => Console.Out.WriteLine($"agent {agent.Id} started");
 });
+
+// The SDK's handler spans (ActivitySource "AgentMesh") continue each task's trace; they leave the process only
+// through an exporter, configured by the standard OTEL_* variables.
+if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "echo-agent"))
+        .WithTracing(static tracing => tracing.AddSource("AgentMesh").AddHttpClientInstrumentation())
+        .UseOtlpExporter();
+}
 
 foreach (var id in settings.AgentIds)
 {

@@ -9,10 +9,12 @@ internal sealed class MeshUnderTest : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly List<ChildProcess> _agents = [];
     private readonly string[] _nodeSettings;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
 
-    private MeshUnderTest(string[] nodeSettings)
+    private MeshUnderTest(string[] nodeSettings, IReadOnlyDictionary<string, string>? environment = null)
     {
         _nodeSettings = nodeSettings;
+        _environment = environment;
         Url = new Uri($"http://127.0.0.1:{Processes.FreePort()}");
     }
 
@@ -27,9 +29,12 @@ internal sealed class MeshUnderTest : IAsyncDisposable
     public AgentMeshClient Client { get; private set; } = null!;
 
     /// <summary>Fast retries so tests do not wait for production backoffs.</summary>
-    public static async Task<MeshUnderTest> StartAsync(params string[] nodeSettings)
+    public static Task<MeshUnderTest> StartAsync(params string[] nodeSettings) => StartAsync(null, nodeSettings);
+
+    /// <summary>A node whose process also gets <paramref name="environment"/>.</summary>
+    public static async Task<MeshUnderTest> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] nodeSettings)
     {
-        var mesh = new MeshUnderTest(["--AgentMesh:Engine:RetryBaseDelay", "00:00:00.200", "--AgentMesh:Engine:RetryMaxDelay", "00:00:01", .. nodeSettings]);
+        var mesh = new MeshUnderTest(["--AgentMesh:Engine:RetryBaseDelay", "00:00:00.200", "--AgentMesh:Engine:RetryMaxDelay", "00:00:01", .. nodeSettings], environment);
         await mesh.StartNodeAsync();
         mesh.AdminKey = (await File.ReadAllTextAsync(Path.Combine(mesh.DataPath, "admin.key"))).Trim();
         mesh.Client = AgentMeshClient.Create(mesh.Url, mesh.AdminKey);
@@ -38,7 +43,7 @@ internal sealed class MeshUnderTest : IAsyncDisposable
 
     public async Task StartNodeAsync()
     {
-        Node = Processes.Start(Processes.CliDll, ["serve", "--data", DataPath, "--urls", Url.ToString().TrimEnd('/'), .. _nodeSettings]);
+        Node = Processes.Start(Processes.CliDll, ["serve", "--data", DataPath, "--urls", Url.ToString().TrimEnd('/'), .. _nodeSettings], _environment);
         await Node.WaitForLineAsync("AgentMesh node listening", StartTimeout);
     }
 
@@ -57,13 +62,13 @@ internal sealed class MeshUnderTest : IAsyncDisposable
         return id;
     }
 
-    public async Task<ChildProcess> AgentAsync(string tenant, string id, string capabilities = "echo:4", int concurrency = 4)
+    public async Task<ChildProcess> AgentAsync(string tenant, string id, string capabilities = "echo:4", int concurrency = 4, IReadOnlyDictionary<string, string>? environment = null)
     {
         var agent = Processes.Start(Processes.EchoAgentDll,
         [
             "--url", Url.ToString(), "--key", AdminKey, "--tenant", tenant, "--agent-id", id,
             "--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--autonomy", "false",
-        ]);
+        ], environment);
         _agents.Add(agent);
         await agent.WaitForLineAsync($"agent {id} started", StartTimeout);
         return agent;

@@ -34,7 +34,7 @@ internal static class Processes
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static ChildProcess Start(string dll, IEnumerable<string> arguments)
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
@@ -44,6 +44,11 @@ internal static class Processes
         }
 
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}"));
     }
 }

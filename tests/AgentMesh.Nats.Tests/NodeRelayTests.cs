@@ -42,6 +42,24 @@ public class NodeRelayTests
     }
 
     [Fact]
+    public async Task Metrics_NodeRelaying_ShowNatsClientFiguresWithoutSubjects()
+    {
+        await using var nats = await NatsServerFixture.StartNewAsync();
+        await using var node = await NatsNode.StartAsync(nats.Url);
+        var tenant = await node.CreateTenantAsync();
+        await node.SubmitAsync(tenant);
+        await node.WaitCaughtUpAsync();
+
+        var text = await node.Admin.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var published = text.Split('\n').Where(line => line.StartsWith("messaging_client_published_messages", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(published);
+        Assert.Contains("agentmesh_outbox_lag{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("_INBOX", text, StringComparison.Ordinal);
+        Assert.DoesNotContain($"agentmesh.{tenant}.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Node_NatsDown_AcceptsWorkReportsLagThenDeliversEverything()
     {
         await using var nats = await NatsServerFixture.StartNewAsync();

@@ -311,6 +311,7 @@ public class AgentProtocolTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"progress\", \"percent\": 101}]}", "results[0].percent")]
     [InlineData("{\"results\": [{\"leaseToken\": \"x\", \"outcome\": \"succeeded\"}]}", "results[0].taskId")]
     [InlineData("{\"results\": [null]}", "results[0]")]
+    [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"succeeded\", \"traceparent\": \"not-a-trace\"}]}", "results[0].traceparent")]
     public async Task Results_Invalid_Returns400NamingField(string body, string field)
     {
         var tenant = await TenantClient.CreateAsync(node);

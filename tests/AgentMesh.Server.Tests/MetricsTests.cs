@@ -28,6 +28,10 @@ public class MetricsTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(Count, Sample(text, "agentmesh_task_execution_time_seconds_count", $"tenant=\"{tenant.Tenant}\"", "outcome=\"succeeded\""));
         Assert.Equal(Count, Sample(text, "agentmesh_task_queue_time_seconds_count", $"tenant=\"{tenant.Tenant}\""));
         Assert.Equal(1, Sample(text, "agentmesh_agents", $"tenant=\"{tenant.Tenant}\"", "status=\"available\""));
+        Assert.Equal(Count, Sample(text, "agentmesh_routing_decisions_total", $"tenant=\"{tenant.Tenant}\"", "type=\"work\"", "outcome=\"assigned\""));
+        Assert.Equal(Count, Sample(text, "agentmesh_routing_duration_seconds_count", $"tenant=\"{tenant.Tenant}\""));
+        Assert.Equal(0, Sample(text, "agentmesh_agents_slots", $"tenant=\"{tenant.Tenant}\"", "state=\"busy\""));
+        Assert.True(Sample(text, "agentmesh_agents_slots", $"tenant=\"{tenant.Tenant}\"", "state=\"free\"") >= 1);
         Assert.Contains("agentmesh_commit_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.DoesNotContain(agentId, text, StringComparison.Ordinal);
         Assert.All(taskIds, id => Assert.DoesNotContain(id, text, StringComparison.Ordinal));
@@ -43,6 +47,7 @@ public class MetricsTests(NodeFixture node) : IClassFixture<NodeFixture>
 
         Assert.Equal(1, Sample(text, "agentmesh_tasks_unfinished", $"tenant=\"{tenant.Tenant}\"", "status=\"queued\""));
         Assert.Equal(0, Sample(text, "agentmesh_tasks_unfinished", $"tenant=\"{tenant.Tenant}\"", "status=\"running\""));
+        Assert.Equal(1, Sample(text, "agentmesh_routing_decisions_total", $"tenant=\"{tenant.Tenant}\"", "type=\"nobody-does-this\"", "outcome=\"no_capable_agent\""));
     }
 
     private async Task<string> ScrapeAsync()

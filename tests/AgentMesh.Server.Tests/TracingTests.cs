@@ -10,7 +10,7 @@ public class TracingTests(NodeFixture node) : IClassFixture<NodeFixture>
     private static readonly ActivitySource TestSource = new("AgentMesh.Server.Tests");
 
     [Fact]
-    public async Task Submit_TaskHandledBySdkAgent_OneTraceFromRequestThroughProducerToHandler()
+    public async Task Submit_TaskHandledBySdkAgent_OneTraceFromRequestThroughRoutingAndProducerToHandlerAndCompletion()
     {
         var started = new ConcurrentQueue<Activity>();
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,9 +60,12 @@ public class TracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(traceId, submitContext.TraceId);
         var server = Assert.Single(trace, a => a.SpanId == submitContext.SpanId);
         Assert.Equal(ActivityKind.Server, server.Kind);
+        var route = Assert.Single(trace, a => a.OperationName == "route traced");
+        Assert.Equal(server.SpanId, route.ParentSpanId);
+        Assert.Equal("traced-agent", route.GetTagItem("agentmesh.agent.id"));
         var producer = Assert.Single(trace, a => a.Kind == ActivityKind.Producer);
         Assert.Equal("send traced", producer.DisplayName);
-        Assert.Equal(server.SpanId, producer.ParentSpanId);
+        Assert.Equal(route.SpanId, producer.ParentSpanId);
         Assert.Equal("agentmesh", producer.GetTagItem("messaging.system"));
         Assert.Equal("send", producer.GetTagItem("messaging.operation.type"));
         Assert.Equal("traced", producer.GetTagItem("messaging.destination.name"));
@@ -72,7 +75,7 @@ public class TracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.NotNull(handled);
         Assert.Equal(consumer.SpanId, handled.SpanId);
         var complete = Assert.Single(trace, a => a.OperationName == "complete traced");
-        Assert.Equal(server.SpanId, complete.ParentSpanId);
+        Assert.Equal(consumer.SpanId, complete.ParentSpanId);
         Assert.Equal("succeeded", complete.GetTagItem("agentmesh.task.status"));
     }
 

@@ -26,6 +26,9 @@ public sealed record TaskResult
     /// <summary>For a decline: why.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>W3C <c>traceparent</c> of the handler's span; the node's completion span continues it. Null when the agent does not trace.</summary>
+    public string? Traceparent { get; init; }
+
     /// <summary>A succeeded result.</summary>
     public static TaskResult Succeeded(string taskId, string leaseToken, JsonElement? output) =>
         new() { TaskId = taskId, LeaseToken = leaseToken, Outcome = ResultOutcome.Succeeded, Output = output };

@@ -67,7 +67,7 @@ public sealed partial class AgentRunner
 
             _successRate.Record(true);
             _breaker.Record(success: true);
-            return TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output);
+            return Traced(TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output), activity);
         }
         catch (OperationCanceledException) when (held.Token.IsCancellationRequested)
         {
@@ -110,7 +110,7 @@ public sealed partial class AgentRunner
             WorkerLog.BreakerOpened(_logger, _agentId, _options.Breaker.FailureThreshold, _options.Breaker.BreakDuration);
         }
 
-        return TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, new TaskError(code, message), retryable);
+        return Traced(TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, new TaskError(code, message), retryable), activity);
     }
 
     /// <summary>What to report for a task whose token fired: nothing for a lost lease, a decline at shutdown, else a non-retryable failure.</summary>
@@ -119,6 +119,9 @@ public sealed partial class AgentRunner
         CancelReason.Shutdown => TaskResult.Declined(held.Assignment.TaskId, held.Assignment.LeaseToken, "agent shutting down"),
         _ => TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, Cancelled, retryable: false),
     };
+
+    private static TaskResult Traced(TaskResult result, Activity? activity) =>
+        activity is { Recorded: true } ? result with { Traceparent = activity.Id } : result;
 
     private Activity? StartActivity(Assignment assignment)
     {

@@ -24,6 +24,9 @@ internal sealed class LiveTask(MeshTask snapshot, TenantState tenant)
 
     public long QueueStamp { get; set; }
 
+    /// <summary>The trace context of the handler that reported the current attempt's result; the completion span continues it.</summary>
+    public string? ReportTraceParent { get; set; }
+
     /// <summary>Stamp of the commit that made the task terminal; once that commit lands the task leaves memory.</summary>
     public long FinishedVersion { get; set; }
 }

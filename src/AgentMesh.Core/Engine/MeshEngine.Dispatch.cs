@@ -141,7 +141,10 @@ public sealed partial class MeshEngine
                 break;
             }
 
+            var started = _time.GetTimestamp();
             var agent = ChooseAgent(task);
+            var routing = _time.GetElapsedTime(started);
+            _metrics.Routed(tenant.Id, task.Snapshot.Type, agent is not null, routing);
             if (agent is null)
             {
                 task.Group!.BlockedAtEpoch = tenant.CapacityEpoch;
@@ -149,7 +152,7 @@ public sealed partial class MeshEngine
             }
 
             tenant.Queue.Take(task);
-            Assign(task, agent, commit);
+            Assign(task, agent, routing, commit);
             assigned++;
         }
 
@@ -185,7 +188,7 @@ public sealed partial class MeshEngine
     }
 
     /// <summary>Leases the task to the agent; the agent sees it once the commit lands. Under the lock.</summary>
-    private void Assign(LiveTask task, LiveAgent agent, PendingCommit commit)
+    private void Assign(LiveTask task, LiveAgent agent, TimeSpan routing, PendingCommit commit)
     {
         var now = Now;
         var previous = task.Snapshot;
@@ -204,6 +207,7 @@ public sealed partial class MeshEngine
             Version = previous.Version + 1,
         };
         task.Snapshot = snapshot;
+        task.ReportTraceParent = null;
         agent.Leases.Add(task.Id);
         agent.Assigned++;
         agent.LastAssignedTick = ++_assignTick;
@@ -225,7 +229,7 @@ public sealed partial class MeshEngine
             snapshot.Priority,
             snapshot.Deadline,
             snapshot.Requirements,
-            Telemetry.MeshActivities.Dispatch(snapshot, agent.Id, attempt.Number),
+            Telemetry.MeshActivities.Dispatch(snapshot, agent.Id, attempt.Number, routing),
             snapshot.RequiredSuccessRate)));
     }
 

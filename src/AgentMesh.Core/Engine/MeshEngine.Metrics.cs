@@ -75,4 +75,34 @@ public sealed partial class MeshEngine
 
         return measurements;
     }
+
+    private List<Measurement<long>> ObserveSlots()
+    {
+        var measurements = new List<Measurement<long>>();
+        lock (_gate)
+        {
+            foreach (var tenant in _tenants.Values)
+            {
+                if (tenant.Agents.Count == 0)
+                {
+                    continue;
+                }
+
+                long busy = 0, free = 0;
+                foreach (var agent in tenant.Agents.Values)
+                {
+                    busy += agent.InFlight;
+                    if (agent.Connected)
+                    {
+                        free += agent.FreeSlots;
+                    }
+                }
+
+                measurements.Add(MeshMetrics.Slots(busy, tenant.Id, "busy"));
+                measurements.Add(MeshMetrics.Slots(free, tenant.Id, "free"));
+            }
+        }
+
+        return measurements;
+    }
 }

@@ -123,6 +123,8 @@ public sealed partial class MeshEngine
                 break;
         }
 
+        // Only the report that ends the task is where its completion continues the trace; a retry or a later cancel is not.
+        task.ReportTraceParent = task.Snapshot.Status.IsTerminal() ? report.TraceParent : null;
         return task.Snapshot;
     }
 

@@ -56,7 +56,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _taskIds = new Ids.TimeOrderedIds(time);
-        _metrics = new MeshMetrics(meterFactory, ObserveTasks, ObserveAgents, () => Events.Overflows);
+        _metrics = new MeshMetrics(meterFactory, ObserveTasks, ObserveAgents, ObserveSlots, () => Events.Overflows);
         _commits = new CommitPipeline(store, _options.CommitQueueCapacity, _options.CommitBatchSize, _metrics, logger)
         {
             Committed = OnCommitted,
@@ -270,7 +270,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private void OnCommitted(IReadOnlyList<PendingCommit> batch)
     {
         List<MeshEvent>? events = null;
-        List<MeshTask>? terminal = null;
+        List<(MeshTask Task, string? ReportTraceParent)>? terminal = null;
         lock (_gate)
         {
             foreach (var commit in batch)
@@ -287,7 +287,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                 {
                     foreach (var task in finished)
                     {
-                        (terminal ??= []).Add(task.Snapshot);
+                        (terminal ??= []).Add((task.Snapshot, task.ReportTraceParent));
                         if (_tasks.TryGetValue(task.Id, out var current) && ReferenceEquals(current, task)
                             && task.Snapshot.Status.IsTerminal() && task.Snapshot.Version == task.FinishedVersion)
                         {
@@ -305,10 +305,10 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
 
         if (terminal is not null)
         {
-            foreach (var task in terminal)
+            foreach (var (task, reportTraceParent) in terminal)
             {
                 _metrics.Completed(task);
-                MeshActivities.Complete(task);
+                MeshActivities.Complete(task, reportTraceParent);
             }
         }
 

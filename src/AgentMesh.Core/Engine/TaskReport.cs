@@ -27,4 +27,7 @@ public sealed record TaskReport(Guid TaskId, string LeaseToken, ReportKind Kind)
 
     /// <summary>Why the agent declined.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>W3C <c>traceparent</c> of the handler's span that produced this report, if the agent traces.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -4,15 +4,19 @@ using AgentMesh.Tasks;
 namespace AgentMesh.Telemetry;
 
 /// <summary>
-/// The engine's spans, per the OpenTelemetry messaging conventions: a producer span when a task is
-/// sent to an agent and an internal span when its terminal state is written. Both continue the trace
-/// of the submit request stored in the task's <c>traceparent</c>, never the ambient activity: the
-/// engine works on behalf of many requests at once.
+/// The engine's spans, per the OpenTelemetry messaging conventions: an internal span for the routing
+/// decision with the producer span of the send to the agent below it, and an internal span when the
+/// terminal state is written. They continue the trace of the submit request stored in the task's
+/// <c>traceparent</c> (the completion continues the agent handler's span when the result carried one),
+/// never the ambient activity: the engine works on behalf of many requests at once.
 /// </summary>
 internal static class MeshActivities
 {
-    /// <summary>Records the send of an assignment and returns the context the agent continues, or the task's own when nobody listens.</summary>
-    public static string? Dispatch(MeshTask task, string agentId, int attempt)
+    /// <summary>
+    /// Records the routing decision that took <paramref name="routing"/> and the send of the assignment, and
+    /// returns the context the agent continues, or the task's own when nobody listens.
+    /// </summary>
+    public static string? Dispatch(MeshTask task, string agentId, int attempt, TimeSpan routing)
     {
         if (!MeshTelemetry.Source.HasListeners())
         {
@@ -24,24 +28,45 @@ internal static class MeshActivities
         Activity.Current = null;
         try
         {
-            using var activity = Start($"send {task.Type}", ActivityKind.Producer, task.TraceParent, startTime: default);
-            if (activity is null)
+            ActivityContext.TryParse(task.TraceParent, null, isRemote: true, out var parent);
+            var now = DateTimeOffset.UtcNow;
+            using var route = MeshTelemetry.Source.StartActivity($"route {task.Type}", ActivityKind.Internal, parent, tags: null, links: null, now - routing);
+            if (route is not null)
             {
-                return task.TraceParent;
+                parent = route.Context;
+                // The task's tags are on the send span below; the route span carries only the decision.
+                if (route.IsAllDataRequested)
+                {
+                    route
+                        .SetTag("agentmesh.agent.id", agentId)
+                        .SetTag("agentmesh.routing.strategy", task.Strategy.ToWire());
+                }
+
+                route.SetEndTime(now.UtcDateTime);
             }
 
-            activity
-                .SetTag("messaging.system", "agentmesh")
-                .SetTag("messaging.operation.type", "send")
-                .SetTag("messaging.operation.name", "send")
-                .SetTag("messaging.destination.name", task.Type)
-                .SetTag("messaging.message.id", task.Id)
-                .SetTag("agentmesh.tenant", task.Tenant)
-                .SetTag("agentmesh.task.id", task.Id)
-                .SetTag("agentmesh.task.attempt", attempt)
-                .SetTag("agentmesh.agent.id", agentId)
-                .SetTag("agentmesh.routing.strategy", task.Strategy.ToWire());
-            return activity.Id;
+            using var send = MeshTelemetry.Source.StartActivity($"send {task.Type}", ActivityKind.Producer, parent, tags: null, links: null, now);
+            if (send is null)
+            {
+                return route?.Id ?? task.TraceParent;
+            }
+
+            if (send.IsAllDataRequested)
+            {
+                object taskId = task.Id;
+                send
+                    .SetTag("messaging.system", "agentmesh")
+                    .SetTag("messaging.operation.type", "send")
+                    .SetTag("messaging.operation.name", "send")
+                    .SetTag("messaging.destination.name", task.Type)
+                    .SetTag("messaging.message.id", taskId)
+                    .SetTag("agentmesh.tenant", task.Tenant)
+                    .SetTag("agentmesh.task.id", taskId)
+                    .SetTag("agentmesh.task.attempt", attempt)
+                    .SetTag("agentmesh.agent.id", agentId);
+            }
+
+            return send.Id;
         }
         finally
         {
@@ -49,8 +74,11 @@ internal static class MeshActivities
         }
     }
 
-    /// <summary>Records that the terminal state is durable: the span runs from the decision to the commit.</summary>
-    public static void Complete(MeshTask task)
+    /// <summary>
+    /// Records that the terminal state is durable: the span runs from the decision to the commit, below the
+    /// handler that reported the result (<paramref name="reportTraceParent"/>) or else below the submit.
+    /// </summary>
+    public static void Complete(MeshTask task, string? reportTraceParent)
     {
         if (!MeshTelemetry.Source.HasListeners())
         {
@@ -61,22 +89,24 @@ internal static class MeshActivities
         Activity.Current = null;
         try
         {
-            using var activity = Start($"complete {task.Type}", ActivityKind.Internal, task.TraceParent, task.FinishedAt ?? default);
-            activity?
-                .SetTag("agentmesh.tenant", task.Tenant)
-                .SetTag("agentmesh.task.id", task.Id)
-                .SetTag("agentmesh.task.status", task.Status.ToWire())
-                .SetStatus(task.Status == MeshTaskStatus.Succeeded ? ActivityStatusCode.Unset : ActivityStatusCode.Error, task.Error?.Code);
+            if (!ActivityContext.TryParse(reportTraceParent, null, isRemote: true, out var parent))
+            {
+                ActivityContext.TryParse(task.TraceParent, null, isRemote: true, out parent);
+            }
+
+            using var activity = MeshTelemetry.Source.StartActivity($"complete {task.Type}", ActivityKind.Internal, parent, tags: null, links: null, task.FinishedAt ?? default);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity
+                    .SetTag("agentmesh.tenant", task.Tenant)
+                    .SetTag("agentmesh.task.id", task.Id)
+                    .SetTag("agentmesh.task.status", task.Status.ToWire())
+                    .SetStatus(task.Status == MeshTaskStatus.Succeeded ? ActivityStatusCode.Unset : ActivityStatusCode.Error, task.Error?.Code);
+            }
         }
         finally
         {
             Activity.Current = ambient;
         }
-    }
-
-    private static Activity? Start(string name, ActivityKind kind, string? traceParent, DateTimeOffset startTime)
-    {
-        ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent);
-        return MeshTelemetry.Source.StartActivity(name, kind, parent, tags: null, links: null, startTime);
     }
 }

@@ -14,6 +14,7 @@ internal sealed class MeshMetrics : IDisposable
 {
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
     private static readonly double[] CommitBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+    private static readonly double[] RoutingBuckets = [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001];
     private static readonly int[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
     private readonly Meter _meter;
@@ -24,6 +25,8 @@ internal sealed class MeshMetrics : IDisposable
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<double> _executionTime;
     private readonly Histogram<double> _endToEndTime;
+    private readonly Counter<long> _routingDecisions;
+    private readonly Histogram<double> _routingDuration;
     private readonly Histogram<int> _commitBatchSize;
     private readonly Histogram<double> _commitDuration;
 
@@ -31,6 +34,7 @@ internal sealed class MeshMetrics : IDisposable
         IMeterFactory? meterFactory,
         Func<IEnumerable<Measurement<long>>> observeTasks,
         Func<IEnumerable<Measurement<long>>> observeAgents,
+        Func<IEnumerable<Measurement<long>>> observeSlots,
         Func<long> observeStreamOverflows)
     {
         _meter = meterFactory?.Create(MeshTelemetry.Name) ?? new Meter(MeshTelemetry.Name);
@@ -41,10 +45,13 @@ internal sealed class MeshMetrics : IDisposable
         _queueTime = Seconds("agentmesh.task.queue_time", "From submission to the first assignment.", DurationBuckets);
         _executionTime = Seconds("agentmesh.task.execution_time", "From assignment to the end of an attempt, by attempt outcome.", DurationBuckets);
         _endToEndTime = Seconds("agentmesh.task.end_to_end_time", "From submission to the terminal status, by outcome.", DurationBuckets);
+        _routingDecisions = _meter.CreateCounter<long>("agentmesh.routing.decisions", "{decision}", "Routing decisions by outcome: assigned, or no_capable_agent when no connected agent with a free slot qualifies (counted once per queue group until capacity changes).");
+        _routingDuration = Seconds("agentmesh.routing.duration", "Time of one routing decision.", RoutingBuckets);
         _commitBatchSize = _meter.CreateHistogram("agentmesh.commit.batch_size", "{change_set}", "Change sets written in one store transaction.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         _commitDuration = Seconds("agentmesh.commit.duration", "Time of one store transaction of the group commit.", CommitBuckets);
         _meter.CreateObservableGauge("agentmesh.tasks.unfinished", observeTasks, "{task}", "Unfinished tasks by tenant and status.");
         _meter.CreateObservableGauge("agentmesh.agents", observeAgents, "{agent}", "Registered agents by tenant and status.");
+        _meter.CreateObservableGauge("agentmesh.agents.slots", observeSlots, "{slot}", "Agent load: task slots by tenant and state (busy: a lease is held; free: a connected agent can take a task).");
         _meter.CreateObservableCounter("agentmesh.events.stream_overflows", observeStreamOverflows, "{stream}", "Event streams cut off because their subscriber fell too far behind.");
     }
 
@@ -58,6 +65,19 @@ internal sealed class MeshMetrics : IDisposable
     {
         var tags = new TagList { { "tenant", tenant }, { "type", type } };
         _queueTime.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void Routed(string tenant, string type, bool assigned, TimeSpan elapsed)
+    {
+        if (!_routingDecisions.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList { { "tenant", tenant }, { "type", type }, { "outcome", assigned ? "assigned" : "no_capable_agent" } };
+        _routingDecisions.Add(1, tags);
+        var durationTags = new TagList { { "tenant", tenant } };
+        _routingDuration.Record(elapsed.TotalSeconds, durationTags);
     }
 
     public void AttemptEnded(string tenant, string type, AttemptOutcome outcome, TimeSpan elapsed)
@@ -92,6 +112,9 @@ internal sealed class MeshMetrics : IDisposable
 
     public static Measurement<long> Count(long value, string tenant, string status) =>
         new(value, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("status", status));
+
+    public static Measurement<long> Slots(long value, string tenant, string state) =>
+        new(value, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("state", state));
 
     public static string ToLabel(AgentStatus status) => status switch
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentMesh.Engine;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
@@ -103,7 +104,7 @@ internal static partial class AgentEndpoints
         {
             if (ToReport(items[i], $"results[{i}]", errors) is { } report)
             {
-                reports[i] = report;
+                reports[i] = items[i]!.Traceparent is { } traceParent ? report with { TraceParent = traceParent } : report;
             }
         }
 
@@ -149,6 +150,12 @@ internal static partial class AgentEndpoints
         if (string.IsNullOrEmpty(item.LeaseToken))
         {
             errors.Add($"{at}.leaseToken", "is required.");
+            return null;
+        }
+
+        if (item.Traceparent is { } traceParent && !ActivityContext.TryParse(traceParent, null, out _))
+        {
+            errors.Add($"{at}.traceparent", "must be a W3C traceparent: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>.");
             return null;
         }
 

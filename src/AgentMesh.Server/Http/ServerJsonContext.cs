@@ -83,7 +83,8 @@ internal sealed record ResultItem(
     bool? Retryable,
     string? Reason,
     double? Percent,
-    string? Message);
+    string? Message,
+    string? Traceparent = null);
 
 internal sealed record ResultsRequest(IReadOnlyList<ResultItem>? Results);
 

@@ -18,6 +18,18 @@ internal static class NodeTelemetry
     /// <summary>The meter and activity source Npgsql reports through (connection pool figures, one span per command) in cluster mode.</summary>
     private const string NpgsqlInstrumentation = "Npgsql";
 
+    /// <summary>The activity source and meter of the NATS client: a span per publish of the outbox relay, message and operation counts.</summary>
+    private const string NatsInstrumentation = "NATS.Net";
+
+    /// <summary>
+    /// The NATS client labels its figures with subjects, and the reply subject of every JetStream publish is a fresh inbox:
+    /// only these labels are kept, so the series stay bounded.
+    /// </summary>
+    private static readonly string[] NatsMetricLabels = ["messaging.system", "messaging.operation.name", "error.type"];
+
+    /// <summary>Activity sources recorded besides ASP.NET Core and HttpClient; a client library with its own source is added here.</summary>
+    private static readonly string[] TracedSources = [MeshTelemetry.Name, NpgsqlInstrumentation, NatsInstrumentation];
+
     /// <summary>Records spans even without an OTLP endpoint (for an in-process listener). Default false.</summary>
     public const string TracingSetting = "AgentMesh:Telemetry:Tracing";
 
@@ -26,7 +38,8 @@ internal static class NodeTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "agentmesh"))
             .WithMetrics(static metrics => metrics
-                .AddMeter(MeshTelemetry.Name, NpgsqlInstrumentation)
+                .AddMeter(MeshTelemetry.Name, NpgsqlInstrumentation, NatsInstrumentation)
+                .AddView(static instrument => instrument.Meter.Name == NatsInstrumentation ? new MetricStreamConfiguration { TagKeys = NatsMetricLabels } : null)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter(static o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
@@ -35,8 +48,8 @@ internal static class NodeTelemetry
         if (exportOtlp || builder.Configuration.GetValue<bool>(TracingSetting))
         {
             telemetry.WithTracing(static tracing => tracing
-                .AddSource(MeshTelemetry.Name, NpgsqlInstrumentation)
-                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddSource(TracedSources)
+                .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsProbe(http.Request.Path))
                 .AddHttpClientInstrumentation());
         }
 
@@ -47,6 +60,9 @@ internal static class NodeTelemetry
 
         return builder;
     }
+
+    /// <summary>Scrapes and health probes arrive every few seconds and say nothing about the work: no span for them.</summary>
+    private static bool IsProbe(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 
     /// <summary><c>GET /metrics</c> in the Prometheus text format; outside <c>/v1</c>, so it asks for no credential.</summary>
     public static void MapMetrics(this IEndpointRouteBuilder app) =>
