@@ -15,33 +15,37 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
 {
     public const string ApiPrefix = "/v1";
 
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
         if (!http.Request.Path.StartsWithSegments(ApiPrefix))
         {
-            return next(http);
+            await next(http);
+            return;
         }
 
         var credential = Credential(http, out var tenant);
-        var byCredential = buckets.TakeCredential(credential);
+        var byCredential = await buckets.TakeCredentialAsync(credential, http.RequestAborted);
         if (!byCredential.Admitted)
         {
             var limit = credential.IsAddress ? "address" : "key";
-            return RejectAsync(http, tenant, limit, buckets.CredentialRate, buckets.CredentialBurst, byCredential);
+            await RejectAsync(http, tenant, limit, buckets.CredentialRate, buckets.CredentialBurst, byCredential);
+            return;
         }
 
         var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
         if (tenantRate is not { } rate)
         {
             WriteHeaders(http.Response.Headers, buckets.CredentialRate, buckets.CredentialBurst, byCredential.Remaining);
-            return next(http);
+            await next(http);
+            return;
         }
 
         var tenantBurst = buckets.TenantBurst(rate);
-        var byTenant = buckets.TakeTenant(tenant!);
+        var byTenant = await buckets.TakeTenantAsync(tenant!, http.RequestAborted);
         if (!byTenant.Admitted)
         {
-            return RejectAsync(http, tenant, "tenant", rate, tenantBurst, byTenant);
+            await RejectAsync(http, tenant, "tenant", rate, tenantBurst, byTenant);
+            return;
         }
 
         if (byTenant.Remaining < byCredential.Remaining)
@@ -53,7 +57,7 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
             WriteHeaders(http.Response.Headers, buckets.CredentialRate, buckets.CredentialBurst, byCredential.Remaining);
         }
 
-        return next(http);
+        await next(http);
     }
 
     /// <summary>

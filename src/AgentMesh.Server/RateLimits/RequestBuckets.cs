@@ -1,18 +1,25 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using AgentMesh.Engine;
+using AgentMesh.Redis.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.RateLimits;
 
 /// <summary>
 /// One token bucket per tenant and one per credential (or remote address), created on first use and dropped by the
-/// partitioned limiters once full and idle for a while; they also refill every bucket from one shared timer.
+/// partitioned limiters once full and idle for a while; they also refill every bucket from one shared timer. With
+/// Redis configured the buckets live in Redis, shared by every node; a decision Redis cannot make in time is made by
+/// this node's own buckets, and counted.
 /// </summary>
 internal sealed class RequestBuckets : IDisposable
 {
+    private const string TenantBucket = "tenant:";
+
     private readonly RateLimitOptions _options;
     private readonly MeshEngine _engine;
+    private readonly RedisTokenBuckets? _shared;
+    private readonly RateLimitMetrics? _metrics;
 
     // Quotas never change after a tenant is created and tenants are never removed, so this grows only with tenants.
     private readonly ConcurrentDictionary<string, int> _tenantRates = new(StringComparer.Ordinal);
@@ -21,10 +28,12 @@ internal sealed class RequestBuckets : IDisposable
     private readonly PartitionedRateLimiter<string> _tenants;
     private readonly PartitionedRateLimiter<CredentialKey> _credentials;
 
-    public RequestBuckets(IOptions<RateLimitOptions> options, MeshEngine engine)
+    public RequestBuckets(IOptions<RateLimitOptions> options, MeshEngine engine, RedisTokenBuckets? shared = null, RateLimitMetrics? metrics = null)
     {
         _options = options.Value;
         _engine = engine;
+        _shared = shared;
+        _metrics = metrics;
         _tenantBucket = tenant => Bucket(_tenantRates[tenant], _options.TenantBurstMultiple);
         _credentialBucket = _ => Bucket(_options.PerKeyRequestsPerSecond, _options.PerKeyBurstMultiple);
         _tenants = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.Get(tenant, _tenantBucket), StringComparer.Ordinal);
@@ -53,10 +62,36 @@ internal sealed class RequestBuckets : IDisposable
 
     public int TenantBurst(int rate) => RateLimitOptions.Burst(rate, _options.TenantBurstMultiple);
 
-    /// <summary>Takes one token for <paramref name="tenant"/>, which <see cref="TenantRate"/> must have found.</summary>
-    public BucketAnswer TakeTenant(string tenant) => Take(_tenants, tenant);
+    /// <summary>Whether decisions are made in Redis right now (false without Redis, or while it does not answer).</summary>
+    public bool IsShared => _shared is { IsShared: true };
 
-    public BucketAnswer TakeCredential(CredentialKey key) => Take(_credentials, key);
+    /// <summary>Takes one token for <paramref name="tenant"/>, which <see cref="TenantRate"/> must have found.</summary>
+    public ValueTask<BucketAnswer> TakeTenantAsync(string tenant, CancellationToken cancellationToken)
+    {
+        if (_shared is null)
+        {
+            return ValueTask.FromResult(Take(_tenants, tenant));
+        }
+
+        var rate = _tenantRates[tenant];
+        return TakeSharedAsync(TenantBucket + tenant, rate, TenantBurst(rate), "tenant", _tenants, tenant, cancellationToken);
+    }
+
+    public ValueTask<BucketAnswer> TakeCredentialAsync(CredentialKey key, CancellationToken cancellationToken) => _shared is null
+        ? ValueTask.FromResult(Take(_credentials, key))
+        : TakeSharedAsync($"{key.Scheme}:{key.Id}", CredentialRate, CredentialBurst, key.IsAddress ? "address" : "key", _credentials, key, cancellationToken);
+
+    private async ValueTask<BucketAnswer> TakeSharedAsync<TKey>(
+        string bucket, int rate, int burst, string limit, PartitionedRateLimiter<TKey> local, TKey key, CancellationToken cancellationToken)
+    {
+        if (await _shared!.TryTakeAsync(bucket, rate, burst, cancellationToken) is { } answer)
+        {
+            return new BucketAnswer(answer.Admitted, answer.Remaining, answer.RetryAfter);
+        }
+
+        _metrics?.DecidedLocally(limit);
+        return Take(local, key);
+    }
 
     public void Dispose()
     {
