@@ -24,14 +24,17 @@ internal sealed class RedisNode : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>Starts a node whose keys and addresses may send <paramref name="perKeyRate"/> requests/s with a burst of twice that.</summary>
-    public static async Task<RedisNode> StartAsync(RedisServer redis, string keyPrefix, int perKeyRate = 1000, params string[] settings)
+    /// <summary>
+    /// Starts a node whose keys and addresses may send <paramref name="perKeyRate"/> requests/s with a burst of twice
+    /// that. Its admin client uses <paramref name="adminKey"/>, or the bootstrap key the node saved.
+    /// </summary>
+    public static async Task<RedisNode> StartAsync(RedisServer redis, string keyPrefix, int perKeyRate = 1000, string? adminKey = null, params string[] settings)
     {
         var node = new RedisNode();
         Directory.CreateDirectory(node._dataPath);
         string[] args =
         [
-            "--urls", "http://127.0.0.1:0",
+            "--urls", $"http://127.0.0.1:{FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             "--AgentMesh:Node:DataPath", node._dataPath,
             "--Logging:LogLevel:Default", "Warning",
             "--ConnectionStrings:Redis", redis.ConnectionString + ",connectRetry=1,syncTimeout=1000,asyncTimeout=1000",
@@ -56,12 +59,15 @@ internal sealed class RedisNode : IAsyncDisposable
         }
 
         var address = new Uri(node._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var key = (await File.ReadAllTextAsync(Path.Combine(node._dataPath, "admin.key"), TestContext.Current.CancellationToken)).Trim();
+        var key = adminKey ?? (await File.ReadAllTextAsync(Path.Combine(node._dataPath, "admin.key"), TestContext.Current.CancellationToken)).Trim();
         node.Admin = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         node.Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         node.Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         return node;
     }
+
+    /// <summary>The bootstrap system key this node's admin client uses.</summary>
+    public string AdminKey => Admin.DefaultRequestHeaders.Authorization!.Parameter!;
 
     /// <summary>Creates the tenant with this id (the same id on two nodes stands for one tenant of a cluster).</summary>
     public async Task CreateTenantAsync(string tenant, int requestsPerSecond)
@@ -82,6 +88,13 @@ internal sealed class RedisNode : IAsyncDisposable
     public async Task<JsonObject> HealthDetailAsync() =>
         (await Admin.GetFromJsonAsync<JsonObject>(new Uri("/health/detail", UriKind.Relative), TestContext.Current.CancellationToken))!;
 
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin?.Dispose();
@@ -90,6 +103,7 @@ internal sealed class RedisNode : IAsyncDisposable
         {
             await _app.StopAsync(CancellationToken.None);
             await _app.DisposeAsync();
+            _app = null;
         }
 
         try

@@ -96,6 +96,29 @@ public sealed class SharedRateLimitTests
     }
 
     [Fact]
+    public async Task Request_RedisFrozen_AnsweredByLocalBucketsWithoutWaitingOnRedis()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var node = await RedisNode.StartAsync(redis, _prefix, perKeyRate: 2);
+        await node.GetAnonymousAsync("/v1/tenants");
+
+        redis.Pause();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var whileFrozen = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            whileFrozen.Add(await node.GetAnonymousAsync("/v1/tenants"));
+        }
+
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        redis.Resume();
+
+        Assert.All(whileFrozen, static r => Assert.True(r.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, r.StatusCode.ToString()));
+        Assert.Equal(HttpStatusCode.TooManyRequests, whileFrozen[^1].StatusCode);
+        Assert.True(took < TimeSpan.FromSeconds(1), $"six requests took {took.TotalMilliseconds} ms while Redis was frozen");
+    }
+
+    [Fact]
     public async Task HealthDetail_RedisUp_ReportsConnectedAndShared()
     {
         await using var redis = await RedisServer.StartNewAsync();

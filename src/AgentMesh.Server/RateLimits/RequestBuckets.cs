@@ -15,6 +15,7 @@ namespace AgentMesh.Server.RateLimits;
 internal sealed class RequestBuckets : IDisposable
 {
     private const string TenantBucket = "tenant:";
+    private const string CredentialBucket = "credential:";
 
     private readonly RateLimitOptions _options;
     private readonly MeshEngine _engine;
@@ -62,9 +63,6 @@ internal sealed class RequestBuckets : IDisposable
 
     public int TenantBurst(int rate) => RateLimitOptions.Burst(rate, _options.TenantBurstMultiple);
 
-    /// <summary>Whether decisions are made in Redis right now (false without Redis, or while it does not answer).</summary>
-    public bool IsShared => _shared is { IsShared: true };
-
     /// <summary>Takes one token for <paramref name="tenant"/>, which <see cref="TenantRate"/> must have found.</summary>
     public ValueTask<BucketAnswer> TakeTenantAsync(string tenant, CancellationToken cancellationToken)
     {
@@ -79,7 +77,7 @@ internal sealed class RequestBuckets : IDisposable
 
     public ValueTask<BucketAnswer> TakeCredentialAsync(CredentialKey key, CancellationToken cancellationToken) => _shared is null
         ? ValueTask.FromResult(Take(_credentials, key))
-        : TakeSharedAsync($"{key.Scheme}:{key.Id}", CredentialRate, CredentialBurst, key.IsAddress ? "address" : "key", _credentials, key, cancellationToken);
+        : TakeSharedAsync($"{CredentialBucket}{key.Scheme}:{key.Id}", CredentialRate, CredentialBurst, key.IsAddress ? "address" : "key", _credentials, key, cancellationToken);
 
     private async ValueTask<BucketAnswer> TakeSharedAsync<TKey>(
         string bucket, int rate, int burst, string limit, PartitionedRateLimiter<TKey> local, TKey key, CancellationToken cancellationToken)
