@@ -33,7 +33,10 @@ internal sealed class Buckets : IAsyncDisposable
     }
 
     public ValueTask<SharedBucketAnswer?> TakeAsync(string bucket, int rate, int burst) =>
-        Shared.TryTakeAsync(bucket, rate, burst, TestContext.Current.CancellationToken);
+        Shared.TryTakeAsync(new SharedBucket(bucket, rate, burst), TestContext.Current.CancellationToken);
+
+    public ValueTask<SharedTake?> TakeAsync(SharedBucket first, SharedBucket second) =>
+        Shared.TryTakeAsync(first, second, TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AgentMesh.Redis.RateLimits;
 using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.Redis.Tests;
@@ -70,5 +70,30 @@ public sealed class RedisTokenBucketsTests(RedisServer redis) : IClassFixture<Re
 
         Assert.True(otherTenant!.Value.Admitted);
         Assert.False(sameTenant!.Value.Admitted);
+    }
+
+    [Fact]
+    public async Task TryTake_TwoBuckets_TakesFromBothInOneGo()
+    {
+        await using var buckets = await Buckets.ConnectAsync(redis, _prefix);
+
+        var take = await buckets.TakeAsync(new SharedBucket("credential:k3", 10, 5), new SharedBucket("tenant:c", 10, 3));
+
+        Assert.Equal(new SharedBucketAnswer(true, 4, TimeSpan.Zero), take!.Value.First);
+        Assert.Equal(new SharedBucketAnswer(true, 2, TimeSpan.Zero), take.Value.Second);
+    }
+
+    [Fact]
+    public async Task TryTake_FirstBucketRefuses_SecondIsNotCharged()
+    {
+        await using var buckets = await Buckets.ConnectAsync(redis, _prefix);
+        await buckets.TakeAsync("credential:k4", 1, 1);
+
+        var refused = await buckets.TakeAsync(new SharedBucket("credential:k4", 1, 1), new SharedBucket("tenant:d", 1, 1));
+        var tenant = await buckets.TakeAsync("tenant:d", 1, 1);
+
+        Assert.False(refused!.Value.First.Admitted);
+        Assert.Null(refused.Value.Second);
+        Assert.True(tenant!.Value.Admitted);
     }
 }

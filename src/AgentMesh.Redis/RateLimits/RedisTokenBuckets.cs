@@ -6,41 +6,50 @@ namespace AgentMesh.Redis.RateLimits;
 
 /// <summary>
 /// Token buckets kept in Redis, so every node (and a new leader after a failover) draws from the same ones. One Lua
-/// script refills and takes atomically on Redis's own clock. When Redis fails or does not answer within
-/// <see cref="RedisOptions.OperationTimeout"/>, <see cref="TryTakeAsync"/> answers null at once and keeps doing so
+/// script refills and takes, from a credential's and a tenant's bucket in one round trip, atomically on Redis's own
+/// clock. When Redis fails or does not answer within <see cref="RedisOptions.OperationTimeout"/>,
+/// <see cref="TryTakeAsync(SharedBucket, SharedBucket?, CancellationToken)"/> answers null at once and keeps doing so
 /// for <see cref="RedisOptions.RetryInterval"/>; then one request asks Redis again, and the buckets are shared again
 /// as soon as it answers.
 /// </summary>
 public sealed class RedisTokenBuckets
 {
-    // KEYS[1] the bucket; ARGV[1] tokens per second, ARGV[2] the bucket size. Returns {admitted, whole tokens left,
-    // microseconds until a token is there}. A full bucket's key expires, so idle buckets cost nothing.
+    // KEYS: one or two buckets; ARGV: each one's tokens per second and size. The second bucket is taken from only
+    // when the first admits. Returns {admitted, whole tokens left, microseconds until a token is there} per bucket
+    // taken from. A full bucket's key expires, so idle buckets cost nothing.
     private const string TakeScript = """
         local now = redis.call('TIME')
         local micros = tonumber(now[1]) * 1000000 + tonumber(now[2])
-        local rate = tonumber(ARGV[1])
-        local burst = tonumber(ARGV[2])
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-        local tokens = tonumber(state[1])
-        local at = tonumber(state[2])
-        if tokens == nil or at == nil then
-          tokens = burst
-          at = micros
+        local answers = {}
+        for i = 1, #KEYS do
+          local rate = tonumber(ARGV[2 * i - 1])
+          local burst = tonumber(ARGV[2 * i])
+          local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+          local tokens = tonumber(state[1])
+          local at = tonumber(state[2])
+          if tokens == nil or at == nil then
+            tokens = burst
+            at = micros
+          end
+          local elapsed = micros - at
+          if elapsed < 0 then elapsed = 0 end
+          tokens = math.min(burst, tokens + elapsed * rate / 1000000)
+          local admitted = 0
+          local wait = 0
+          if tokens >= 1 then
+            tokens = tokens - 1
+            admitted = 1
+          else
+            wait = math.ceil((1 - tokens) * 1000000 / rate)
+          end
+          redis.call('HSET', KEYS[i], 'tokens', tostring(tokens), 'at', tostring(micros))
+          redis.call('PEXPIRE', KEYS[i], math.ceil((burst - tokens) * 1000 / rate) + 1000)
+          answers[#answers + 1] = admitted
+          answers[#answers + 1] = math.floor(tokens)
+          answers[#answers + 1] = wait
+          if admitted == 0 then break end
         end
-        local elapsed = micros - at
-        if elapsed < 0 then elapsed = 0 end
-        tokens = math.min(burst, tokens + elapsed * rate / 1000000)
-        local admitted = 0
-        local wait = 0
-        if tokens >= 1 then
-          tokens = tokens - 1
-          admitted = 1
-        else
-          wait = math.ceil((1 - tokens) * 1000000 / rate)
-        end
-        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(micros))
-        redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
-        return {admitted, math.floor(tokens), wait}
+        return answers
         """;
 
     private readonly RedisConnection _connection;
@@ -65,10 +74,10 @@ public sealed class RedisTokenBuckets
     public bool IsShared => Volatile.Read(ref _local) == 0;
 
     /// <summary>
-    /// Takes one token from the shared bucket <paramref name="bucket"/> (created full), refilled at
-    /// <paramref name="rate"/> per second up to <paramref name="burst"/>; null when Redis cannot decide now.
+    /// Takes one token from <paramref name="first"/> and, when it admits, one from <paramref name="second"/>, in one
+    /// atomic round trip; a bucket is created full. Null when Redis cannot decide now.
     /// </summary>
-    public async ValueTask<SharedBucketAnswer?> TryTakeAsync(string bucket, int rate, int burst, CancellationToken cancellationToken)
+    public async ValueTask<SharedTake?> TryTakeAsync(SharedBucket first, SharedBucket? second, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _local) == 1 && !ClaimRetry())
         {
@@ -81,13 +90,14 @@ public sealed class RedisTokenBuckets
             return null;
         }
 
+        RedisKey[] keys = second is { } both ? [_prefix + first.Name, _prefix + both.Name] : [_prefix + first.Name];
+        RedisValue[] values = second is { } other ? [first.Rate, first.Burst, other.Rate, other.Burst] : [first.Rate, first.Burst];
         try
         {
-            var result = await database.ScriptEvaluateAsync(TakeScript, [(RedisKey)(_prefix + bucket)], [rate, burst])
-                .WaitAsync(_connection.Options.OperationTimeout, _time, cancellationToken);
-            var values = (long[])result!;
+            var result = await database.ScriptEvaluateAsync(TakeScript, keys, values).WaitAsync(_connection.Options.OperationTimeout, _time, cancellationToken);
+            var answers = (long[])result!;
             GoShared();
-            return new SharedBucketAnswer(values[0] == 1, values[1], TimeSpan.FromMicroseconds(values[2]));
+            return new SharedTake(Answer(answers, 0), answers.Length >= 6 ? Answer(answers, 3) : null);
         }
         catch (TimeoutException exception)
         {
@@ -100,6 +110,13 @@ public sealed class RedisTokenBuckets
             return null;
         }
     }
+
+    /// <summary>Takes one token from <paramref name="bucket"/>; null when Redis cannot decide now.</summary>
+    public async ValueTask<SharedBucketAnswer?> TryTakeAsync(SharedBucket bucket, CancellationToken cancellationToken) =>
+        await TryTakeAsync(bucket, null, cancellationToken) is { } take ? take.First : null;
+
+    private static SharedBucketAnswer Answer(long[] answers, int at) =>
+        new(answers[at] == 1, answers[at + 1], TimeSpan.FromMicroseconds(answers[at + 2]));
 
     // While local, one caller per retry interval gets to ask Redis; the others decide locally without waiting.
     private bool ClaimRetry()

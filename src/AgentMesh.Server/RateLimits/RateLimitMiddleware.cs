@@ -24,7 +24,8 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
         }
 
         var credential = Credential(http, out var tenant);
-        var byCredential = await buckets.TakeCredentialAsync(credential, http.RequestAborted);
+        var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
+        var (byCredential, tenantAnswer) = await buckets.TakeAsync(credential, tenantRate is null ? null : tenant, http.RequestAborted);
         if (!byCredential.Admitted)
         {
             var limit = credential.IsAddress ? "address" : "key";
@@ -32,8 +33,7 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
             return;
         }
 
-        var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
-        if (tenantRate is not { } rate)
+        if (tenantRate is not { } rate || tenantAnswer is not { } byTenant)
         {
             WriteHeaders(http.Response.Headers, buckets.CredentialRate, buckets.CredentialBurst, byCredential.Remaining);
             await next(http);
@@ -41,7 +41,6 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
         }
 
         var tenantBurst = buckets.TenantBurst(rate);
-        var byTenant = await buckets.TakeTenantAsync(tenant!, http.RequestAborted);
         if (!byTenant.Admitted)
         {
             await RejectAsync(http, tenant, "tenant", rate, tenantBurst, byTenant);
