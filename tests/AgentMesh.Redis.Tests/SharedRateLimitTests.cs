@@ -119,6 +119,31 @@ public sealed class SharedRateLimitTests
     }
 
     [Fact]
+    public async Task Start_RedisDown_NodeStartsLimitsLocallyAndSharesOnceRedisComes()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await redis.StopAsync();
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var node = await RedisNode.StartAsync(redis, _prefix, perKeyRate: 2);
+        var startup = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var whileDown = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            whileDown.Add((await node.GetAnonymousAsync("/v1/tenants")).StatusCode);
+        }
+
+        var ready = await node.GetAnonymousAsync("/health/ready");
+        await redis.StartAsync();
+        await WaitSharedAsync(node);
+
+        Assert.True(startup < TimeSpan.FromSeconds(10), $"the node took {startup.TotalSeconds} s to start without Redis");
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], whileDown);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("degraded", (string?)(await ReadAsync(ready))["checks"]?["redis"]);
+    }
+
+    [Fact]
     public async Task HealthDetail_RedisUp_ReportsConnectedAndShared()
     {
         await using var redis = await RedisServer.StartNewAsync();
