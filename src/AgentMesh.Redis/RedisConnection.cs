@@ -20,6 +20,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private readonly ILogger<RedisConnection> _logger;
     private ConnectionMultiplexer? _multiplexer;
     private volatile string? _lastError;
+    private int _up;
 
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
     {
@@ -55,21 +56,31 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     {
         RedisLog.Connecting(_logger, Endpoint);
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration).WaitAsync(cancellationToken);
+        // Failed reconnection attempts raise ConnectionFailed again; only the change from up to down is logged.
         multiplexer.ConnectionFailed += (_, e) =>
         {
             _lastError = $"{e.FailureType}: {e.Exception?.Message}";
-            if (e.ConnectionType == ConnectionType.Interactive)
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _up, 0) == 1)
             {
                 RedisLog.ConnectionFailed(_logger, Endpoint, e.FailureType.ToString(), e.Exception);
             }
         };
         multiplexer.ConnectionRestored += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Interactive)
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _up, 1) == 0)
             {
                 RedisLog.ConnectionRestored(_logger, Endpoint);
             }
         };
+        if (multiplexer.IsConnected)
+        {
+            Interlocked.Exchange(ref _up, 1);
+        }
+        else
+        {
+            RedisLog.NotConnected(_logger, Endpoint);
+        }
+
         _multiplexer = multiplexer;
     }
 

@@ -11,8 +11,11 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Lost the connection to Redis at {Endpoint} ({Failure}); the node decides on its own until it is back")]
     public static partial void ConnectionFailed(ILogger logger, string endpoint, string failure, Exception? exception);
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Connected to Redis at {Endpoint} again")]
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Connected to Redis at {Endpoint}")]
     public static partial void ConnectionRestored(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Redis at {Endpoint} does not answer; the node decides on its own and keeps trying to connect")]
+    public static partial void NotConnected(ILogger logger, string endpoint);
 
     [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Redis did not answer a rate-limit request ({Reason}); this node applies its own buckets until Redis answers again")]
     public static partial void RateLimitsLocal(ILogger logger, string reason, Exception? exception);
