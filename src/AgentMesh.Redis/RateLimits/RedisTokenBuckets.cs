@@ -99,9 +99,9 @@ public sealed class RedisTokenBuckets
             GoShared();
             return new SharedTake(Answer(answers, 0), answers.Length >= 6 ? Answer(answers, 3) : null);
         }
-        catch (TimeoutException exception)
+        catch (TimeoutException)
         {
-            GoLocal("timed out", exception);
+            GoLocal("timed out", null);
             return null;
         }
         catch (RedisException exception)
