@@ -57,6 +57,7 @@ public sealed class SharedRateLimitTests
         await redis.StopAsync();
         var (whileDown, tookWhileDown) = await FloodAsync(10, () => first.GetAnonymousAsync("/v1/tenants"));
         var detailWhileDown = await first.HealthDetailAsync();
+        var metricsWhileDown = await (await first.GetAnonymousAsync("/metrics")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         var readyWhileDown = await first.GetAnonymousAsync("/health/ready");
         await redis.StartAsync();
         await WaitSharedAsync(first);
@@ -69,6 +70,7 @@ public sealed class SharedRateLimitTests
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
         Assert.Equal(Burst6, Header(refused, "RateLimit-Limit"));
         Assert.Equal("local", (string?)detailWhileDown["redis"]?["rateLimits"]);
+        Assert.True(LocalDecisions(metricsWhileDown, "address") >= 10, metricsWhileDown);
         Assert.Equal(HttpStatusCode.OK, readyWhileDown.StatusCode);
         Assert.Equal("degraded", (string?)(await ReadAsync(readyWhileDown))["checks"]?["redis"]);
 
@@ -154,6 +156,12 @@ public sealed class SharedRateLimitTests
 
     /// <summary>The most tokens a bucket refilled at <paramref name="rate"/> per second can have gained in <paramref name="took"/>.</summary>
     private static int Refilled(TimeSpan took, int rate) => (int)Math.Ceiling(took.TotalSeconds * rate);
+
+    /// <summary><c>agentmesh_rate_limit_local_decisions_total</c> for <paramref name="limit"/> in a Prometheus scrape; 0 when absent.</summary>
+    private static double LocalDecisions(string exposition, string limit) => exposition.Split('\n')
+        .Where(line => line.StartsWith("agentmesh_rate_limit_local_decisions_total{", StringComparison.Ordinal) && line.Contains($"limit=\"{limit}\"", StringComparison.Ordinal))
+        .Select(static line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+        .Sum();
 
     private static async Task WaitSharedAsync(RedisNode node) =>
         await Eventually.TrueAsync(
