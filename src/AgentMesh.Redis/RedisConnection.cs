@@ -9,8 +9,9 @@ using StackExchange.Redis;
 namespace AgentMesh.Redis;
 
 /// <summary>
-/// The node's one multiplexed connection to Redis. It is made at start without waiting for Redis
-/// (<c>AbortOnConnectFail=false</c>) and reconnects by itself; while it is down, commands fail at once instead of
+/// The node's one multiplexed connection to Redis. It is made when the host starts, which goes on after one attempt
+/// of <see cref="RedisOptions.ConnectTimeout"/> when Redis does not answer (<c>AbortOnConnectFail=false</c>), and it
+/// reconnects by itself; while it is down, commands fail at once instead of
 /// queueing (<see cref="BacklogPolicy.FailFast"/>), so callers fall back to deciding on their own.
 /// </summary>
 public sealed class RedisConnection : IHostedService, IAsyncDisposable
@@ -18,10 +19,11 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private readonly RedisOptions _options;
     private readonly ConfigurationOptions _configuration;
     private readonly ILogger<RedisConnection> _logger;
-    private ConnectionMultiplexer? _multiplexer;
+    private volatile ConnectionMultiplexer? _multiplexer;
     private volatile string? _lastError;
     private int _up;
 
+    /// <summary>Reads the settings; nothing is connected before <see cref="StartAsync"/>.</summary>
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
     {
         _options = options.Value;
@@ -52,10 +54,12 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     internal IDatabase? Database => _multiplexer is { IsConnected: true } multiplexer ? multiplexer.GetDatabase() : null;
 
+    /// <summary>Connects, or after one failed attempt goes on and lets the connection retry in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         RedisLog.Connecting(_logger, Endpoint);
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration).WaitAsync(cancellationToken);
+
         // Failed reconnection attempts raise ConnectionFailed again; only the change from up to down is logged.
         multiplexer.ConnectionFailed += (_, e) =>
         {
@@ -84,6 +88,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         _multiplexer = multiplexer;
     }
 
+    /// <summary>Nothing to do: the connection stays usable until the host disposes of it.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A <c>PING</c> round trip, or null when Redis is down or does not answer within <see cref="RedisOptions.OperationTimeout"/>.</summary>
@@ -114,6 +119,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         _ => "disconnected",
     };
 
+    /// <summary>Closes the connection without waiting for commands in flight.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_multiplexer is { } multiplexer)

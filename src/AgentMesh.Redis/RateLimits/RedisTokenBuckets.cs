@@ -61,6 +61,7 @@ public sealed class RedisTokenBuckets
     private long _localSince;
     private long _retryAt;
 
+    /// <summary>Buckets over <paramref name="connection"/>, under its key prefix followed by <c>ratelimit:</c>.</summary>
     public RedisTokenBuckets(RedisConnection connection, TimeProvider time, ILogger<RedisTokenBuckets> logger)
     {
         _connection = connection;
