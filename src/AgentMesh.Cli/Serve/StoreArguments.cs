@@ -5,7 +5,7 @@ namespace AgentMesh.Cli.Serve;
 
 /// <summary>
 /// The options that choose a node's store and cluster services: <c>--store</c>, <c>--postgres</c>,
-/// <c>--nats</c>. Each becomes the configuration key it stands for, and only when given, so
+/// <c>--nats</c>, <c>--redis</c>. Each becomes the configuration key it stands for, and only when given, so
 /// appsettings.json and the environment (<c>AgentMesh__Store</c>, <c>ConnectionStrings__Postgres</c>, …) still apply.
 /// </summary>
 internal sealed class StoreArguments
@@ -16,11 +16,14 @@ internal sealed class StoreArguments
 
     public Option<string?> Nats { get; } = new("--nats") { Description = "NATS URL (e.g. nats://127.0.0.1:4222): relay every event to the JetStream stream AGENTMESH_EVENTS. Same as ConnectionStrings:Nats." };
 
+    public Option<string?> Redis { get; } = new("--redis") { Description = "Redis configuration string (e.g. 127.0.0.1:6379): share request rate limits between nodes; optional. Same as ConnectionStrings:Redis." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Store);
         command.Options.Add(Postgres);
         command.Options.Add(Nats);
+        command.Options.Add(Redis);
     }
 
     /// <summary>The given options as configuration tokens, e.g. <c>--AgentMesh:Store postgres</c>.</summary>
@@ -30,6 +33,7 @@ internal sealed class StoreArguments
         Add(StoreKinds.Setting, result.GetValue(Store));
         Add("ConnectionStrings:Postgres", result.GetValue(Postgres));
         Add("ConnectionStrings:Nats", result.GetValue(Nats));
+        Add("ConnectionStrings:Redis", result.GetValue(Redis));
         return [.. tokens];
 
         void Add(string key, string? value)

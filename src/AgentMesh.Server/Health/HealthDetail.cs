@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
 using AgentMesh.Nats.Outbox;
+using AgentMesh.Redis.Connection;
 
 namespace AgentMesh.Server.Health;
 
-/// <summary>The operators' report at <c>/health/detail</c>; <see cref="Nats"/> only in cluster mode, when the relay runs.</summary>
+/// <summary>The operators' report at <c>/health/detail</c>; <see cref="Nats"/> only when the relay runs, <see cref="Redis"/> only when Redis is configured.</summary>
 internal sealed record HealthDetail(
     string Status,
     string Version,
@@ -11,7 +12,8 @@ internal sealed record HealthDetail(
     double UptimeSeconds,
     StoreHealth Store,
     EngineHealth Engine,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] NatsRelayStatus? Nats);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] NatsRelayStatus? Nats,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RedisStatus? Redis);
 
 internal sealed record StoreHealth(string Kind, string Status, double PingMilliseconds);
 

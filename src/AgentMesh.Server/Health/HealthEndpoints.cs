@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Reflection;
 using AgentMesh.Engine;
 using AgentMesh.Nats.Outbox;
+using AgentMesh.Redis;
 using AgentMesh.Server.Cluster;
+using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +14,8 @@ namespace AgentMesh.Server.Health;
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers and the engine runs.
 /// <c>/health/detail</c>: the operators' report, for system administrators only. A NATS outage shows there
-/// (the relay's state and lag) but leaves the node ready: the outbox keeps every event and drains later.
+/// (the relay's state and lag) but leaves the node ready: the outbox keeps every event and drains later. A Redis
+/// outage likewise reads <c>degraded</c> and leaves the node ready: it limits requests with its own buckets meanwhile.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -37,10 +40,15 @@ internal static class HealthEndpoints
     }
 
     /// <summary>Embedded: the store answers and the engine runs. Cluster: the store answers, and this node leads with its engine running or follows a known leader.</summary>
-    private static async Task<IResult> ReadyAsync(MeshEngine engine, [FromServices] ClusterState? cluster, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(MeshEngine engine, [FromServices] ClusterState? cluster, [FromServices] RedisConnection? redis, CancellationToken cancellationToken)
     {
         var storeUp = await PingAsync(engine, cancellationToken);
         var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
+        if (redis is not null)
+        {
+            checks["redis"] = await redis.PingAsync(cancellationToken) is null ? "degraded" : "healthy";
+        }
+
         bool serving;
         if (cluster is null || cluster.Role == ClusterRole.Leader)
         {
@@ -97,7 +105,8 @@ internal static class HealthEndpoints
                 snapshot.Agents.ToDictionary(static a => a.Key.ToString().ToLowerInvariant(), static a => a.Value, StringComparer.Ordinal),
                 snapshot.CommitQueueDepth,
                 snapshot.CommitBatches),
-            http.RequestServices.GetService<NatsOutboxRelay>()?.Status);
+            http.RequestServices.GetService<NatsOutboxRelay>()?.Status,
+            await NodeRedis.StatusAsync(http.RequestServices, cancellationToken));
         return TypedResults.Json(detail, HealthJsonContext.Default.HealthDetail, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

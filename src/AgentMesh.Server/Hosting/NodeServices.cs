@@ -263,6 +263,7 @@ public static class NodeServices
         builder.Services.AddAgentMeshBrowserSecurity();
         builder.Services.AddAgentMeshForwardedHeaders();
         builder.Services.AddAgentMeshRateLimits();
+        builder.AddAgentMeshRedis();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -15,33 +15,36 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
 {
     public const string ApiPrefix = "/v1";
 
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
         if (!http.Request.Path.StartsWithSegments(ApiPrefix))
         {
-            return next(http);
+            await next(http);
+            return;
         }
 
         var credential = Credential(http, out var tenant);
-        var byCredential = buckets.TakeCredential(credential);
+        var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
+        var (byCredential, tenantAnswer) = await buckets.TakeAsync(credential, tenantRate is null ? null : tenant, http.RequestAborted);
         if (!byCredential.Admitted)
         {
             var limit = credential.IsAddress ? "address" : "key";
-            return RejectAsync(http, tenant, limit, buckets.CredentialRate, buckets.CredentialBurst, byCredential);
+            await RejectAsync(http, tenant, limit, buckets.CredentialRate, buckets.CredentialBurst, byCredential);
+            return;
         }
 
-        var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
-        if (tenantRate is not { } rate)
+        if (tenantRate is not { } rate || tenantAnswer is not { } byTenant)
         {
             WriteHeaders(http.Response.Headers, buckets.CredentialRate, buckets.CredentialBurst, byCredential.Remaining);
-            return next(http);
+            await next(http);
+            return;
         }
 
         var tenantBurst = buckets.TenantBurst(rate);
-        var byTenant = buckets.TakeTenant(tenant!);
         if (!byTenant.Admitted)
         {
-            return RejectAsync(http, tenant, "tenant", rate, tenantBurst, byTenant);
+            await RejectAsync(http, tenant, "tenant", rate, tenantBurst, byTenant);
+            return;
         }
 
         if (byTenant.Remaining < byCredential.Remaining)
@@ -53,7 +56,7 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
             WriteHeaders(http.Response.Headers, buckets.CredentialRate, buckets.CredentialBurst, byCredential.Remaining);
         }
 
-        return next(http);
+        await next(http);
     }
 
     /// <summary>

@@ -1,18 +1,26 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using AgentMesh.Engine;
+using AgentMesh.Redis.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.RateLimits;
 
 /// <summary>
 /// One token bucket per tenant and one per credential (or remote address), created on first use and dropped by the
-/// partitioned limiters once full and idle for a while; they also refill every bucket from one shared timer.
+/// partitioned limiters once full and idle for a while; they also refill every bucket from one shared timer. With
+/// Redis configured the buckets live in Redis, shared by every node; a decision Redis cannot make in time is made by
+/// this node's own buckets, and counted.
 /// </summary>
 internal sealed class RequestBuckets : IDisposable
 {
+    private const string TenantBucket = "tenant:";
+    private const string CredentialBucket = "credential:";
+
     private readonly RateLimitOptions _options;
     private readonly MeshEngine _engine;
+    private readonly RedisTokenBuckets? _shared;
+    private readonly RateLimitMetrics? _metrics;
 
     // Quotas never change after a tenant is created and tenants are never removed, so this grows only with tenants.
     private readonly ConcurrentDictionary<string, int> _tenantRates = new(StringComparer.Ordinal);
@@ -21,10 +29,12 @@ internal sealed class RequestBuckets : IDisposable
     private readonly PartitionedRateLimiter<string> _tenants;
     private readonly PartitionedRateLimiter<CredentialKey> _credentials;
 
-    public RequestBuckets(IOptions<RateLimitOptions> options, MeshEngine engine)
+    public RequestBuckets(IOptions<RateLimitOptions> options, MeshEngine engine, RedisTokenBuckets? shared = null, RateLimitMetrics? metrics = null)
     {
         _options = options.Value;
         _engine = engine;
+        _shared = shared;
+        _metrics = metrics;
         _tenantBucket = tenant => Bucket(_tenantRates[tenant], _options.TenantBurstMultiple);
         _credentialBucket = _ => Bucket(_options.PerKeyRequestsPerSecond, _options.PerKeyBurstMultiple);
         _tenants = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.Get(tenant, _tenantBucket), StringComparer.Ordinal);
@@ -53,10 +63,47 @@ internal sealed class RequestBuckets : IDisposable
 
     public int TenantBurst(int rate) => RateLimitOptions.Burst(rate, _options.TenantBurstMultiple);
 
-    /// <summary>Takes one token for <paramref name="tenant"/>, which <see cref="TenantRate"/> must have found.</summary>
-    public BucketAnswer TakeTenant(string tenant) => Take(_tenants, tenant);
+    /// <summary>
+    /// Takes one token from the credential's bucket and, when it admits and <paramref name="tenant"/> is given (a
+    /// tenant <see cref="TenantRate"/> found), one from the tenant's. With Redis, both in one round trip.
+    /// </summary>
+    public ValueTask<RequestAnswers> TakeAsync(CredentialKey credential, string? tenant, CancellationToken cancellationToken)
+    {
+        if (_shared is null)
+        {
+            return ValueTask.FromResult(TakeLocally(credential, tenant));
+        }
 
-    public BucketAnswer TakeCredential(CredentialKey key) => Take(_credentials, key);
+        var byCredential = new SharedBucket($"{CredentialBucket}{credential.Scheme}:{credential.Id}", CredentialRate, CredentialBurst);
+        SharedBucket? byTenant = tenant is null ? null : new SharedBucket(TenantBucket + tenant, _tenantRates[tenant], TenantBurst(_tenantRates[tenant]));
+        return TakeSharedAsync(credential, tenant, byCredential, byTenant, cancellationToken);
+    }
+
+    private async ValueTask<RequestAnswers> TakeSharedAsync(
+        CredentialKey credential, string? tenant, SharedBucket byCredential, SharedBucket? byTenant, CancellationToken cancellationToken)
+    {
+        if (await _shared!.TryTakeAsync(byCredential, byTenant, cancellationToken) is { } take)
+        {
+            return new RequestAnswers(Answer(take.First), take.Second is { } second ? Answer(second) : null);
+        }
+
+        _metrics?.DecidedLocally(credential.IsAddress ? "address" : "key");
+        var answers = TakeLocally(credential, tenant);
+        if (answers.Tenant is not null)
+        {
+            _metrics?.DecidedLocally("tenant");
+        }
+
+        return answers;
+
+        static BucketAnswer Answer(SharedBucketAnswer answer) => new(answer.Admitted, answer.Remaining, answer.RetryAfter);
+    }
+
+    private RequestAnswers TakeLocally(CredentialKey credential, string? tenant)
+    {
+        var byCredential = Take(_credentials, credential);
+        return new RequestAnswers(byCredential, byCredential.Admitted && tenant is not null ? Take(_tenants, tenant) : null);
+    }
 
     public void Dispose()
     {
@@ -90,3 +137,6 @@ internal sealed class RequestBuckets : IDisposable
 
 /// <summary>What a bucket said: admitted or not, the whole tokens left, and when one will be there again.</summary>
 internal readonly record struct BucketAnswer(bool Admitted, long Remaining, TimeSpan RetryAfter);
+
+/// <summary>The credential's bucket's answer, and the tenant's when there is a tenant and the credential's admitted.</summary>
+internal readonly record struct RequestAnswers(BucketAnswer Credential, BucketAnswer? Tenant);

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AgentMesh.TestKit.Services;
+
+/// <summary>
+/// A real <c>redis-server</c> from the machine's packages on a random loopback port, its working folder a temporary
+/// one, without persistence (<c>--save ''</c>, no append-only file) unless <see cref="StartNewAsync"/> asks for
+/// snapshots on stop. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate an outage (same port);
+/// <see cref="Pause"/> and <see cref="Resume"/> freeze the process (SIGSTOP/SIGCONT): connections stay open but
+/// nothing answers. When the binary is missing <see cref="Require"/> fails the test on CI and skips it elsewhere.
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly string[] SearchFolders = ["/usr/bin", "/usr/sbin", "/usr/local/bin"];
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "agentmesh-redis-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string? _binary = FindBinary();
+    private Process? _process;
+    private bool _paused;
+    private bool _persistent;
+
+    public int Port { get; private set; }
+
+    /// <summary>The StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6390</c>.</summary>
+    public string ConnectionString
+    {
+        get
+        {
+            Require();
+            return $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+        }
+    }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>A started server for one test; dispose it at the end of the test.</summary>
+    public static async Task<RedisServer> StartNewAsync(bool persistent = false)
+    {
+        var server = new RedisServer { _persistent = persistent };
+        await server.InitializeAsync();
+        server.Require();
+        return server;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (_binary is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_folder);
+        Port = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Fails the test on CI, skips it elsewhere, when redis-server is not installed.</summary>
+    public void Require()
+    {
+        if (_binary is not null)
+        {
+            return;
+        }
+
+        const string Missing = "redis-server is not installed (looked on PATH and in /usr/bin): apt-get install redis-server";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail(Missing);
+        }
+
+        Assert.Skip(Missing);
+    }
+
+    /// <summary>Starts the server (again) on the same port and folder, and waits until it answers <c>PING</c>.</summary>
+    public async Task StartAsync()
+    {
+        Require();
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo(_binary!)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _folder,
+        };
+        string[] arguments =
+        [
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--dir", _folder,
+            "--save", _persistent ? "3600 1" : "",
+            "--appendonly", "no",
+            "--daemonize", "no",
+            "--protected-mode", "yes",
+            "--logfile", Path.Combine(_folder, "redis-server.log"),
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_binary}.");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        _paused = false;
+        await WaitUntilAnsweringAsync(process);
+    }
+
+    /// <summary>Stops the server (SIGTERM; with persistence it saves first) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        Require();
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        if (_paused)
+        {
+            Resume();
+        }
+
+        if (!process.HasExited)
+        {
+            Signal(process, "TERM");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Freezes the server (SIGSTOP): it keeps its connections but answers nothing until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        Require();
+        if (_process is { HasExited: false } process && !_paused)
+        {
+            Signal(process, "STOP");
+            _paused = true;
+        }
+    }
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume()
+    {
+        Require();
+        if (_process is { HasExited: false } process && _paused)
+        {
+            Signal(process, "CONT");
+            _paused = false;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_process is { } process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+            _process = null;
+        }
+
+        try
+        {
+            if (Directory.Exists(_folder))
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
+    }
+
+    private async Task WaitUntilAnsweringAsync(Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        var ping = "PING\r\n"u8.ToArray();
+        var answer = new byte[64];
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} on start; see {Path.Combine(_folder, "redis-server.log")}.");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                var stream = client.GetStream();
+                await stream.WriteAsync(ping);
+                var read = await stream.ReadAsync(answer);
+                if (read >= 5 && answer.AsSpan(0, 5).SequenceEqual("+PONG"u8))
+                {
+                    return;
+                }
+            }
+            catch (SocketException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds} s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindBinary()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(SearchFolders)
+            .Select(static folder => Path.Combine(folder, "redis-server"))
+            .FirstOrDefault(File.Exists);
+    }
+}
