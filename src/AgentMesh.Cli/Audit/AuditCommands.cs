@@ -15,7 +15,7 @@ internal static class AuditCommands
     public static Command Create()
     {
         var options = new ConnectionOptions();
-        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options) });
+        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options), Erase(options) });
         Usage.SetGroupAction(group);
         return group;
     }
@@ -187,6 +187,28 @@ internal static class AuditCommands
                 await run.Output.Out.WriteAsync(text);
             }
 
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Erase(ConnectionOptions options)
+    {
+        var subject = new Option<string>("--subject") { Description = "The data subject: an actor id (a key id, a token subject) or ip:<address>.", Required = true };
+        var command = new Command("erase", "Erase a data subject's personal fields from the audit log for good (their key is deleted); every chain still verifies.") { subject };
+        NodeAction.Set(command, options, async (run, cancellationToken) =>
+        {
+            var result = await run.Client.EraseAuditSubjectAsync(run.Get(subject)!, cancellationToken);
+            if (run.Json)
+            {
+                await run.Output.WriteJsonAsync(json => result.WriteTo(json));
+                return ExitCodes.Ok;
+            }
+
+            var tag = result.GetProperty("subjectTag").GetString();
+            run.Output.Ansi.MarkupLine(result.GetProperty("erased").GetBoolean()
+                ? $"Erased subject {Markup.Escape(tag ?? "")}: its personal fields now read as {Markup.Escape(AgentMesh.Audit.AuditSubjects.Erased)}."
+                : $"Subject {Markup.Escape(tag ?? "")} has no personal data in the audit log (nothing to erase).");
             return ExitCodes.Ok;
         });
         return command;

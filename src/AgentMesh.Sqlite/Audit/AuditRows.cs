@@ -10,13 +10,13 @@ internal static class AuditRows
 {
     public const string Columns = "chain, seq, time, tenant, actor_type, actor_id, actor_ip, actor_user_agent, action, resource_type, resource_id, outcome, reason, request_id, trace_id, classification, details, prev_hash, hash";
 
-    private static readonly string[] Names = Columns.Split(", ");
+    private static readonly string[] Names = [.. Columns.Split(", "), "actor_subject"];
 
     public static SqliteCommand InsertEntry(SqliteConnection connection, SqliteTransaction transaction)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO audit_entries ({Columns}) VALUES ({string.Join(", ", Names.Select(static n => "@" + n))})";
+        command.CommandText = $"INSERT INTO audit_entries ({string.Join(", ", Names)}) VALUES ({string.Join(", ", Names.Select(static n => "@" + n))})";
         foreach (var name in Names)
         {
             command.Parameters.Add(new SqliteParameter("@" + name, null));
@@ -49,6 +49,7 @@ internal static class AuditRows
         p[16].Value = DetailsJson(e.Details);
         p[17].Value = entry.PreviousHash;
         p[18].Value = entry.Hash;
+        p[19].Value = (object?)AuditSubjects.TagOf(e) ?? DBNull.Value;
     }
 
     public static SqliteCommand InsertCheckpoint(SqliteConnection connection, SqliteTransaction transaction, AuditCheckpoint checkpoint)
@@ -101,7 +102,13 @@ internal static class AuditRows
         }
 
         Filter("tenant", query.Tenant);
-        Filter("actor_id", query.ActorId);
+        if (query.ActorId is not null)
+        {
+            where.Add("(actor_id = @actor_id OR actor_subject = @actor_subject)");
+            command.Parameters.AddWithValue("@actor_id", query.ActorId);
+            command.Parameters.AddWithValue("@actor_subject", (object?)query.ActorSubject ?? DBNull.Value);
+        }
+
         Filter("action", query.Action);
         Filter("resource_type", query.ResourceType);
         Filter("resource_id", query.ResourceId);
