@@ -25,11 +25,22 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
     /// <summary>The encryption key file every node of the cluster reads.</summary>
     public string KeyFile { get; }
 
+    /// <summary>The audit log's subject master key file every node of the cluster reads.</summary>
+    public string AuditSubjectKeyFile { get; } = SharedAuditSubjectKeyFile();
+
     /// <summary>A new key file in a folder of its own, as an operator makes one with <c>agentmesh keys rotate</c>.</summary>
     public static string SharedKeyFile()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-keys-").FullName, "encryption.keys");
         AgentMesh.Protection.PayloadKeyFile.AddKey(path);
+        return path;
+    }
+
+    /// <summary>A new audit subject master key file in a folder of its own.</summary>
+    public static string SharedAuditSubjectKeyFile()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-audit-keys-").FullName, "audit-subjects.key");
+        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
         return path;
     }
 
@@ -72,6 +83,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
             "--AgentMesh:RateLimits:Enabled", "false", "--AgentMesh:Encryption:KeyFile", KeyFile,
+            "--AgentMesh:Audit:SubjectKeyFile", AuditSubjectKeyFile, "--AgentMesh:Audit:Chain", $"node-{index}",
             .. (_natsUrl is null ? (string[])[] : ["--nats", _natsUrl, "--AgentMesh:Nats:RetryMaxDelay", "00:00:01"]),
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);

@@ -14,7 +14,8 @@ public class DurabilityTests(PostgresServer postgres)
     [Fact]
     public async Task NodeOnPostgresKilledWithSigkill_RestartsAndLosesNothingAcknowledged() =>
         await KillRestartAndCountAsync(
-            "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile());
+            "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile(),
+            "--AgentMesh:Audit:SubjectKeyFile", ClusterUnderTest.SharedAuditSubjectKeyFile());
 
     private static async Task KillRestartAndCountAsync(params string[] nodeSettings)
     {

@@ -15,7 +15,7 @@ internal static class AuditCommands
     public static Command Create()
     {
         var options = new ConnectionOptions();
-        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options), Erase(options) });
+        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options), Erase(options), InstallPostgres() });
         Usage.SetGroupAction(group);
         return group;
     }
@@ -188,6 +188,24 @@ internal static class AuditCommands
             }
 
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command InstallPostgres()
+    {
+        var postgres = new Option<string>("--postgres") { Description = "An administrator's connection string to the cluster's database (a superuser, or a role that may create roles and owns the database).", Required = true };
+        var role = new Option<string>("--node-role") { Description = "The role the nodes connect as.", Required = true };
+        var command = new Command("install-postgres", $"Put the cluster's audit tables under a role of their own ({AgentMesh.PostgreSql.Audit.PostgresAuditSchema.OwnerRole}): the nodes' role may then only insert and read them, never drop, truncate or alter them.")
+        {
+            postgres, role,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await AgentMesh.PostgreSql.Audit.PostgresAuditSchema.InstallAsync(result.GetValue(postgres)!, result.GetValue(role)!, cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync(
+                $"Audit tables in schema {AgentMesh.PostgreSql.Audit.PostgresAuditSchema.Schema} belong to {AgentMesh.PostgreSql.Audit.PostgresAuditSchema.OwnerRole}; {result.GetValue(role)} may insert and read them.");
+            return 0;
         });
         return command;
     }

@@ -1,4 +1,8 @@
 using AgentMesh.Audit;
+using AgentMesh.PostgreSql.Audit;
+using AgentMesh.Server.Hosting;
+using AgentMesh.Sqlite.Audit;
+using AgentMesh.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Audit;
@@ -7,15 +11,33 @@ namespace AgentMesh.Server.Audit;
 internal static class AuditStorage
 {
     /// <summary>
-    /// Sealing of personal fields over the store <paramref name="createStore"/> makes, with the master key from
-    /// <c>AgentMesh:Audit:SubjectKey</c> or the key file (<c>&lt;data&gt;/audit-subjects.key</c>, created on first start, mode 0600).
+    /// The audit store beside the mesh store: with <c>AgentMesh:Store</c> <c>postgres</c>, the cluster's database
+    /// (every node's chain in one place); otherwise <c>&lt;data&gt;/audit.db</c>. Personal fields are sealed with the
+    /// subject master key from <c>AgentMesh:Audit:SubjectKey</c> or its key file, which nodes sharing a database must
+    /// name explicitly so that they all hold the same key.
     /// </summary>
-    public static AuditSubjects CreateSubjects(IServiceProvider services, Func<IServiceProvider, IAuditStore> createStore)
+    public static WebApplicationBuilder AddAgentMeshAuditStore(this WebApplicationBuilder builder)
     {
-        var options = services.GetRequiredService<IOptions<AuditOptions>>().Value;
-        var key = string.IsNullOrEmpty(options.SubjectKey)
-            ? SubjectKeyFile.LoadOrCreate(options.SubjectKeyFile ?? Path.Combine(services.GetRequiredService<IOptions<Hosting.NodeOptions>>().Value.DataPath, SubjectKeyFile.DefaultName))
-            : SubjectKeyFile.Parse(options.SubjectKey, "AgentMesh:Audit:SubjectKey");
-        return new AuditSubjects(key, createStore(services));
+        var shared = StoreKinds.Parse(builder.Configuration[StoreKinds.Setting]) == StoreKind.Postgres;
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+            var dataPath = sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath;
+            if (shared && string.IsNullOrEmpty(options.SubjectKey) && string.IsNullOrEmpty(options.SubjectKeyFile))
+            {
+                throw new InvalidOperationException(
+                    "AgentMesh:Store is 'postgres': set AgentMesh:Audit:SubjectKey or AgentMesh:Audit:SubjectKeyFile to the same key on every node (the audit log's subject master key; a key file holds the base64 of 32 random bytes).");
+            }
+
+            var key = string.IsNullOrEmpty(options.SubjectKey)
+                ? SubjectKeyFile.LoadOrCreate(options.SubjectKeyFile ?? Path.Combine(dataPath, SubjectKeyFile.DefaultName))
+                : SubjectKeyFile.Parse(options.SubjectKey, "AgentMesh:Audit:SubjectKey");
+            IAuditStore store = shared
+                ? new PostgresAuditStore(sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")!, options.Chain, sp.GetRequiredService<ILogger<PostgresAuditStore>>())
+                : new SqliteAuditStore(options.Path ?? Path.Combine(dataPath, "audit.db"));
+            return new AuditSubjects(key, store);
+        });
+        builder.Services.AddSingleton<IAuditStore>(static sp => new OpeningAuditStore(sp.GetRequiredService<AuditSubjects>()));
+        return builder;
     }
 }

@@ -10,7 +10,6 @@ using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
-using AgentMesh.Sqlite.Audit;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -138,12 +137,7 @@ public static class NodeServices
             .Validate(static o => string.IsNullOrEmpty(o.SigningKey) || IsSeed(o.SigningKey), "AgentMesh:Audit:SigningKey must be the base64 of a 32-byte Ed25519 private key.")
             .Validate(static o => string.IsNullOrEmpty(o.SubjectKey) || IsSeed(o.SubjectKey), "AgentMesh:Audit:SubjectKey must be the base64 of a 32-byte key.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(static sp => AuditStorage.CreateSubjects(sp, static sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
-            return new SqliteAuditStore(options.Path ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, "audit.db"));
-        }));
-        builder.Services.AddSingleton<IAuditStore>(static sp => new OpeningAuditStore(sp.GetRequiredService<AuditSubjects>()));
+        builder.AddAgentMeshAuditStore();
         builder.Services.AddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using AgentMesh.Audit;
 using Microsoft.Data.Sqlite;
 
@@ -138,41 +136,9 @@ internal static class AuditRows
         return command;
     }
 
-    public static string DetailsJson(IReadOnlyDictionary<string, string> details)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            foreach (var (key, value) in details.OrderBy(static d => d.Key, StringComparer.Ordinal))
-            {
-                json.WriteString(key, value);
-            }
+    public static string DetailsJson(IReadOnlyDictionary<string, string> details) => AuditDetailsText.Write(details);
 
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    public static IReadOnlyDictionary<string, string> ParseDetails(string json)
-    {
-        var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                details[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-            }
-        }
-        catch (JsonException)
-        {
-            details["<unreadable>"] = json;
-        }
-
-        return details;
-    }
+    public static IReadOnlyDictionary<string, string> ParseDetails(string json) => AuditDetailsText.Parse(json);
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
