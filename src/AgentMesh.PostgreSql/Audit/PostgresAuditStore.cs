@@ -32,7 +32,8 @@ public sealed partial class PostgresAuditStore : IAuditStore
     public PostgresAuditStore(string connectionString, string? chain, ILogger<PostgresAuditStore> logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        // The pool's name labels Npgsql's metrics; the default, the connection string, is no business of a metrics scrape.
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "agentmesh-audit" }.Build();
         _chain = chain;
         _logger = logger;
     }
