@@ -26,7 +26,10 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
     public string KeyFile { get; }
 
     /// <summary>The audit log's subject master key file every node of the cluster reads.</summary>
-    public string AuditSubjectKeyFile { get; } = SharedAuditSubjectKeyFile();
+    public string AuditSubjectKeyFile { get; } = SharedAuditKeyFile();
+
+    /// <summary>The audit checkpoint signing key file every node of the cluster reads.</summary>
+    public string AuditSigningKeyFile { get; } = SharedAuditKeyFile("audit-signing.key");
 
     /// <summary>A new key file in a folder of its own, as an operator makes one with <c>agentmesh keys rotate</c>.</summary>
     public static string SharedKeyFile()
@@ -36,10 +39,10 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
         return path;
     }
 
-    /// <summary>A new audit subject master key file in a folder of its own.</summary>
-    public static string SharedAuditSubjectKeyFile()
+    /// <summary>A new audit key file (32 random bytes, base64: a subject master key or an Ed25519 seed) in a folder of its own.</summary>
+    public static string SharedAuditKeyFile(string name = "audit-subjects.key")
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-audit-keys-").FullName, "audit-subjects.key");
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-audit-keys-").FullName, name);
         File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
         return path;
     }
@@ -83,7 +86,8 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
             "--AgentMesh:RateLimits:Enabled", "false", "--AgentMesh:Encryption:KeyFile", KeyFile,
-            "--AgentMesh:Audit:SubjectKeyFile", AuditSubjectKeyFile, "--AgentMesh:Audit:Chain", $"node-{index}",
+            "--AgentMesh:Audit:SubjectKeyFile", AuditSubjectKeyFile, "--AgentMesh:Audit:SigningKeyFile", AuditSigningKeyFile,
+            "--AgentMesh:Audit:Chain", $"node-{index}",
             .. (_natsUrl is null ? (string[])[] : ["--nats", _natsUrl, "--AgentMesh:Nats:RetryMaxDelay", "00:00:01"]),
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);

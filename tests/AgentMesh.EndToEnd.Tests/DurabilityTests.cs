@@ -15,7 +15,8 @@ public class DurabilityTests(PostgresServer postgres)
     public async Task NodeOnPostgresKilledWithSigkill_RestartsAndLosesNothingAcknowledged() =>
         await KillRestartAndCountAsync(
             "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile(),
-            "--AgentMesh:Audit:SubjectKeyFile", ClusterUnderTest.SharedAuditSubjectKeyFile());
+            "--AgentMesh:Audit:SubjectKeyFile", ClusterUnderTest.SharedAuditKeyFile(),
+            "--AgentMesh:Audit:SigningKeyFile", ClusterUnderTest.SharedAuditKeyFile("audit-signing.key"));
 
     private static async Task KillRestartAndCountAsync(params string[] nodeSettings)
     {

@@ -13,21 +13,28 @@ internal static class AuditStorage
     /// <summary>
     /// The audit store beside the mesh store: with <c>AgentMesh:Store</c> <c>postgres</c>, the cluster's database
     /// (every node's chain in one place); otherwise <c>&lt;data&gt;/audit.db</c>. Personal fields are sealed with the
-    /// subject master key from <c>AgentMesh:Audit:SubjectKey</c> or its key file, which nodes sharing a database must
-    /// name explicitly so that they all hold the same key.
+    /// subject master key from <c>AgentMesh:Audit:SubjectKey</c> or its key file. Nodes sharing a database must name
+    /// both that key and the checkpoint signing key explicitly, so that they all hold the same ones.
     /// </summary>
     public static WebApplicationBuilder AddAgentMeshAuditStore(this WebApplicationBuilder builder)
     {
         var shared = StoreKinds.Parse(builder.Configuration[StoreKinds.Setting]) == StoreKind.Postgres;
+        if (shared)
+        {
+            // Every node verifies and opens every node's chain: they need the same keys, so none may make up its own.
+            builder.Services.AddOptions<AuditOptions>()
+                .Validate(
+                    static o => !string.IsNullOrEmpty(o.SigningKey) || !string.IsNullOrEmpty(o.SigningKeyFile),
+                    "AgentMesh:Store is 'postgres': set AgentMesh:Audit:SigningKey or AgentMesh:Audit:SigningKeyFile to the same checkpoint signing key on every node.")
+                .Validate(
+                    static o => !string.IsNullOrEmpty(o.SubjectKey) || !string.IsNullOrEmpty(o.SubjectKeyFile),
+                    "AgentMesh:Store is 'postgres': set AgentMesh:Audit:SubjectKey or AgentMesh:Audit:SubjectKeyFile to the same key on every node (the audit log's subject master key: the base64 of 32 random bytes).");
+        }
+
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
             var dataPath = sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath;
-            if (shared && string.IsNullOrEmpty(options.SubjectKey) && string.IsNullOrEmpty(options.SubjectKeyFile))
-            {
-                throw new InvalidOperationException(
-                    "AgentMesh:Store is 'postgres': set AgentMesh:Audit:SubjectKey or AgentMesh:Audit:SubjectKeyFile to the same key on every node (the audit log's subject master key; a key file holds the base64 of 32 random bytes).");
-            }
 
             var key = string.IsNullOrEmpty(options.SubjectKey)
                 ? SubjectKeyFile.LoadOrCreate(options.SubjectKeyFile ?? Path.Combine(dataPath, SubjectKeyFile.DefaultName))
