@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -23,7 +24,51 @@ public static class AuditDetailsText
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// The details in <paramref name="json"/>, in the order stored. A value that is not a string keeps its JSON text; text
+    /// that is not a JSON object comes back whole under <c>&lt;unreadable&gt;</c>, so the entry's hash fails instead of the read.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(json, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
+            var details = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                    {
+                        return ParseDocument(json);
+                    }
+
+                    details[name] = reader.GetString()!;
+                }
+
+                if (reader.TokenType == JsonTokenType.EndObject && !reader.Read())
+                {
+                    return details;
+                }
+            }
+
+            return ParseDocument(json);
+        }
+        catch (JsonException)
+        {
+            return ParseDocument(json);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Dictionary<string, string> ParseDocument(string json)
     {
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
         try
