@@ -128,6 +128,19 @@ public class AuditSubjectsTests
     }
 
     [Fact]
+    public async Task Start_AnotherMasterKeyThanTheStoreWasStartedWith_Refuses()
+    {
+        var (store, _, _) = await WriteAsync(1);
+        await using var appender = new AuditAppender(
+            store, new CheckpointSigner(AuditSamples.Key), new AuditOptions { Chain = "node-a" }, TimeProvider.System, NullLogger<AuditAppender>.Instance,
+            subjects: new AuditSubjects([.. Enumerable.Range(1, 32).Select(static i => (byte)i)], store));
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => appender.StartAsync(Cancellation));
+
+        Assert.Contains("AgentMesh:Audit:SubjectKey", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Seal_AnonymousActor_SubjectIsTheAddress()
     {
         var store = new InMemoryAuditStore();

@@ -80,6 +80,22 @@ public sealed class AuditSubjects
         return Convert.ToHexStringLower(mac[..(TagChars / 2)]);
     }
 
+    /// <summary>
+    /// Makes sure this master key is the one the store's subject keys are wrapped with: the first start stores a check
+    /// value (a key under a reserved name, never a subject's tag), later starts must open it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store was started with another master key.</exception>
+    public async Task CheckMasterKeyAsync(CancellationToken cancellationToken)
+    {
+        const string Check = "master-key-check";
+        var stored = await Store.AddSubjectKeyAsync(Check, Wrap(Check, RandomNumberGenerator.GetBytes(KeyBytes)), cancellationToken);
+        if (Unwrap(Check, stored) is null)
+        {
+            throw new InvalidOperationException(
+                "The audit subject master key (AgentMesh:Audit:SubjectKey or its key file) is not the one this audit store was started with: every node sharing the store needs the same key.");
+        }
+    }
+
     /// <summary>The event as it is to be stored: personal fields sealed under the subject's key, created on first use.</summary>
     public async ValueTask<AuditEvent> SealAsync(AuditEvent e, CancellationToken cancellationToken)
     {

@@ -89,6 +89,11 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken);
+        if (_subjects is not null)
+        {
+            await _subjects.CheckMasterKeyAsync(cancellationToken);
+        }
+
         var last = await _store.ReadLastAsync(_options.Chain, cancellationToken);
         if (last is not null)
         {
