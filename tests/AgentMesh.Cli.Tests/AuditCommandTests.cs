@@ -18,6 +18,27 @@ public sealed class AuditCommandTests(CliNode node)
     }
 
     [Fact]
+    public async Task Erase_Subject_ItsEntriesReadErasedAndTheLogStillVerifies()
+    {
+        var tenant = await node.TenantAsync();
+        var key = await node.Admin.CreateKeyAsync(tenant, new AgentMesh.Client.ApiKeyCreation { Name = "leaver", Roles = ["viewer"] }, TestContext.Current.CancellationToken);
+        var denied = await Cli.RunAsync("audit", "query", "--url", node.Url, "--key", key.Key!);
+
+        var erase = await Cli.RunAsync(node.Connect("audit", "erase", "--subject", key.Id));
+        var query = await Cli.RunAsync(node.Connect("audit", "query", "--actor", key.Id, "--json"));
+        var verify = await Cli.RunAsync(node.Connect("audit", "verify"));
+
+        Assert.NotEqual(0, denied.ExitCode);
+        Assert.Equal(0, erase.ExitCode);
+        Assert.Contains("Erased subject", erase.Out, StringComparison.Ordinal);
+        var entry = Assert.Single(query.Json().GetProperty("items").EnumerateArray());
+        Assert.Equal("denied", entry.GetProperty("outcome").GetString());
+        Assert.Equal(AuditSubjects.Erased, entry.GetProperty("actor").GetProperty("id").GetString());
+        Assert.DoesNotContain(key.Id, query.Out, StringComparison.Ordinal);
+        Assert.Equal(0, verify.ExitCode);
+    }
+
+    [Fact]
     public async Task VerifyOffline_DataFolder_ReadsAuditDbWithTheKeyFile()
     {
         await node.TenantAsync();

@@ -25,11 +25,25 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
     /// <summary>The encryption key file every node of the cluster reads.</summary>
     public string KeyFile { get; }
 
+    /// <summary>The audit log's subject master key file every node of the cluster reads.</summary>
+    public string AuditSubjectKeyFile { get; } = SharedAuditKeyFile();
+
+    /// <summary>The audit checkpoint signing key file every node of the cluster reads.</summary>
+    public string AuditSigningKeyFile { get; } = SharedAuditKeyFile("audit-signing.key");
+
     /// <summary>A new key file in a folder of its own, as an operator makes one with <c>agentmesh keys rotate</c>.</summary>
     public static string SharedKeyFile()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-keys-").FullName, "encryption.keys");
         AgentMesh.Protection.PayloadKeyFile.AddKey(path);
+        return path;
+    }
+
+    /// <summary>A new audit key file (32 random bytes, base64: a subject master key or an Ed25519 seed) in a folder of its own.</summary>
+    public static string SharedAuditKeyFile(string name = "audit-subjects.key")
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-audit-keys-").FullName, name);
+        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
         return path;
     }
 
@@ -72,6 +86,8 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:Engine:RetryBaseDelay", "00:00:00.100", "--AgentMesh:Engine:RetryMaxDelay", "00:00:00.500",
             "--AgentMesh:RateLimits:Enabled", "false", "--AgentMesh:Encryption:KeyFile", KeyFile,
+            "--AgentMesh:Audit:SubjectKeyFile", AuditSubjectKeyFile, "--AgentMesh:Audit:SigningKeyFile", AuditSigningKeyFile,
+            "--AgentMesh:Audit:Chain", $"node-{index}",
             .. (_natsUrl is null ? (string[])[] : ["--nats", _natsUrl, "--AgentMesh:Nats:RetryMaxDelay", "00:00:01"]),
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);

@@ -14,7 +14,9 @@ public class DurabilityTests(PostgresServer postgres)
     [Fact]
     public async Task NodeOnPostgresKilledWithSigkill_RestartsAndLosesNothingAcknowledged() =>
         await KillRestartAndCountAsync(
-            "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile());
+            "--store", "postgres", "--postgres", await postgres.CreateDatabaseAsync(), "--AgentMesh:Encryption:KeyFile", ClusterUnderTest.SharedKeyFile(),
+            "--AgentMesh:Audit:SubjectKeyFile", ClusterUnderTest.SharedAuditKeyFile(),
+            "--AgentMesh:Audit:SigningKeyFile", ClusterUnderTest.SharedAuditKeyFile("audit-signing.key"));
 
     private static async Task KillRestartAndCountAsync(params string[] nodeSettings)
     {

@@ -15,7 +15,7 @@ public sealed class AuditAlertRules(AuditAlertOptions options)
 
     public AuditAlert? Evaluate(AuditEntry entry)
     {
-        var e = entry.Event;
+        var e = entry.View;
         if (e.Outcome == AuditOutcome.Success && _actions.Contains(e.Action))
         {
             return new AuditAlert("sensitive_action", $"{e.Action} of {e.Resource.Type} '{e.Resource.Id}' by {e.Actor.Type} '{e.Actor.Id}' in tenant '{e.Tenant}'", entry);

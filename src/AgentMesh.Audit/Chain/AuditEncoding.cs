@@ -45,6 +45,18 @@ public static class AuditEncoding
             return;
         }
 
+        // Stores hand details back in the order they were written (ordinal): then they are written as they come, without sorting.
+        if (e.Details is Dictionary<string, string> dictionary && InOrdinalOrder(dictionary))
+        {
+            foreach (var (key, value) in dictionary)
+            {
+                WriteString(output, key);
+                WriteString(output, value);
+            }
+
+            return;
+        }
+
         var keys = e.Details.Keys.ToArray();
         Array.Sort(keys, StringComparer.Ordinal);
         foreach (var key in keys)
@@ -52,6 +64,22 @@ public static class AuditEncoding
             WriteString(output, key);
             WriteString(output, e.Details[key]);
         }
+    }
+
+    private static bool InOrdinalOrder(Dictionary<string, string> details)
+    {
+        string? previous = null;
+        foreach (var (key, _) in details)
+        {
+            if (previous is not null && string.CompareOrdinal(previous, key) >= 0)
+            {
+                return false;
+            }
+
+            previous = key;
+        }
+
+        return true;
     }
 
     internal static void WriteByte(IBufferWriter<byte> output, byte value)

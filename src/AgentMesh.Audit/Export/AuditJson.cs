@@ -9,9 +9,13 @@ namespace AgentMesh.Audit;
 /// </summary>
 public static class AuditJson
 {
+    /// <summary>
+    /// Writes what a reader sees (<see cref="AuditEntry.View"/>); when personal fields were opened, their stored (sealed)
+    /// text follows under <c>sealed</c> — the text the hash covers — so the entry stays verifiable.
+    /// </summary>
     public static void WriteEntry(Utf8JsonWriter json, AuditEntry entry, AuditProof? proof = null)
     {
-        var e = entry.Event;
+        var e = entry.View;
         json.WriteStartObject();
         json.WriteString("chain", entry.Chain);
         json.WriteNumber("sequence", entry.Sequence);
@@ -40,6 +44,11 @@ public static class AuditJson
         }
 
         json.WriteEndObject();
+        if (entry.Opened is not null)
+        {
+            WriteSealed(json, entry.Event);
+        }
+
         json.WriteString("previousHash", Convert.ToHexStringLower(entry.PreviousHash));
         json.WriteString("hash", Convert.ToHexStringLower(entry.Hash));
         if (proof is not null)
@@ -57,6 +66,30 @@ public static class AuditJson
             json.WriteEndObject();
         }
 
+        json.WriteEndObject();
+    }
+
+    private static void WriteSealed(Utf8JsonWriter json, AuditEvent stored)
+    {
+        json.WriteStartObject("sealed");
+        void Field(string name, string? value)
+        {
+            if (AuditSubjects.IsSealed(value))
+            {
+                json.WriteString(name, value);
+            }
+        }
+
+        Field("actorId", stored.Actor.Id);
+        Field("actorIp", stored.Actor.Ip);
+        Field("actorUserAgent", stored.Actor.UserAgent);
+        json.WriteStartObject("details");
+        foreach (var (key, value) in stored.Details.OrderBy(static d => d.Key, StringComparer.Ordinal))
+        {
+            Field(key, value);
+        }
+
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 
@@ -83,12 +116,28 @@ public static class AuditJson
             details[property.Name] = property.Value.GetString() ?? "";
         }
 
+        string? actorId = actor.GetProperty("id").GetString(), actorIp = actor.GetProperty("ip").GetString(), actorUserAgent = actor.GetProperty("userAgent").GetString();
+        if (element.TryGetProperty("sealed", out var sealedFields) && sealedFields.ValueKind == JsonValueKind.Object)
+        {
+            string? Stored(string name, string? shown) => sealedFields.TryGetProperty(name, out var value) ? value.GetString() : shown;
+            actorId = Stored("actorId", actorId);
+            actorIp = Stored("actorIp", actorIp);
+            actorUserAgent = Stored("actorUserAgent", actorUserAgent);
+            if (sealedFields.TryGetProperty("details", out var sealedDetails) && sealedDetails.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in sealedDetails.EnumerateObject())
+                {
+                    details[property.Name] = property.Value.GetString() ?? "";
+                }
+            }
+        }
+
         var outcome = AuditNames.TryParseOutcome(element.GetProperty("outcome").GetString(), out var o) ? o : (AuditOutcome)byte.MaxValue;
         var classification = AuditNames.TryParseClassification(element.GetProperty("classification").GetString(), out var c) ? c : (DataClassification)byte.MaxValue;
         var e = new AuditEvent(
             DateTimeOffset.Parse(element.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             element.GetProperty("tenant").GetString(),
-            new AuditActor(actor.GetProperty("type").GetString()!, actor.GetProperty("id").GetString(), actor.GetProperty("ip").GetString(), actor.GetProperty("userAgent").GetString()),
+            new AuditActor(actor.GetProperty("type").GetString()!, actorId, actorIp, actorUserAgent),
             element.GetProperty("action").GetString()!,
             new AuditResource(resource.GetProperty("type").GetString()!, resource.GetProperty("id").GetString()),
             outcome,

@@ -2,41 +2,50 @@ namespace AgentMesh.Audit;
 
 /// <summary>
 /// The right edge of an RFC 9162 tree: the roots of its perfect subtrees, one per set bit of the size. Appending a
-/// leaf costs O(1) amortised node hashes and the root O(log n), so checkpoints never rehash the whole log.
+/// leaf costs O(1) amortised node hashes and the root O(log n), so checkpoints never rehash the whole log. The edge
+/// lives in one fixed buffer (at most 64 subtrees), so appending allocates nothing.
 /// </summary>
 public sealed class MerkleFrontier
 {
-    private readonly List<byte[]> _subtrees = [];
+    private const int MaxSubtrees = 64;
+
+    private readonly byte[] _subtrees = new byte[MaxSubtrees * MerkleTree.HashSize];
+    private int _count;
 
     public long Size { get; private set; }
 
-    public void Append(byte[] leafHash)
+    public void Append(byte[] leafHash) => Append(leafHash.AsSpan());
+
+    public void Append(ReadOnlySpan<byte> leafHash)
     {
-        var node = leafHash;
+        Span<byte> node = stackalloc byte[MerkleTree.HashSize];
+        leafHash[..MerkleTree.HashSize].CopyTo(node);
         for (var size = Size; (size & 1) == 1; size >>= 1)
         {
-            var left = _subtrees[^1];
-            _subtrees.RemoveAt(_subtrees.Count - 1);
-            node = MerkleTree.NodeHash(left, node);
+            _count--;
+            MerkleTree.NodeHash(Subtree(_count), node, node);
         }
 
-        _subtrees.Add(node);
+        node.CopyTo(_subtrees.AsSpan(_count * MerkleTree.HashSize, MerkleTree.HashSize));
+        _count++;
         Size++;
     }
 
     public byte[] Root()
     {
-        if (_subtrees.Count == 0)
+        if (_count == 0)
         {
             return MerkleTree.EmptyRoot();
         }
 
-        var root = _subtrees[^1];
-        for (var i = _subtrees.Count - 2; i >= 0; i--)
+        var root = Subtree(_count - 1).ToArray();
+        for (var i = _count - 2; i >= 0; i--)
         {
-            root = MerkleTree.NodeHash(_subtrees[i], root);
+            MerkleTree.NodeHash(Subtree(i), root, root);
         }
 
         return root;
     }
+
+    private ReadOnlySpan<byte> Subtree(int index) => _subtrees.AsSpan(index * MerkleTree.HashSize, MerkleTree.HashSize);
 }

@@ -15,6 +15,21 @@ public static class MerkleTree
     /// <summary>The root of the empty tree: SHA-256 of nothing.</summary>
     public static byte[] EmptyRoot() => SHA256.HashData([]);
 
+    /// <summary>The leaf hash of a chain hash (32 bytes) into <paramref name="destination"/>, without allocating.</summary>
+    public static void LeafHash(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        Span<byte> input = stackalloc byte[1 + HashSize];
+        if (data.Length != HashSize)
+        {
+            LeafHash(data).CopyTo(destination);
+            return;
+        }
+
+        input[0] = 0;
+        data.CopyTo(input[1..]);
+        SHA256.HashData(input, destination);
+    }
+
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
     {
         Span<byte> input = data.Length <= 256 ? stackalloc byte[data.Length + 1] : new byte[data.Length + 1];

@@ -34,7 +34,7 @@ public static class AuditReportBuilder
             var page = await store.QueryAsync(new AuditQuery { Tenant = tenant, From = from, To = to, Limit = 1000, After = after }, cancellationToken);
             foreach (var entry in page.Entries)
             {
-                var e = entry.Event;
+                var e = entry.View;
                 entries++;
                 Increment(byOutcome, AuditNames.Of(e.Outcome));
                 var key = (e.Actor.Type, e.Actor.Id, e.Resource.Type, e.Classification);

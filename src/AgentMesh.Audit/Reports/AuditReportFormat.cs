@@ -135,7 +135,7 @@ public static class AuditReportFormat
         md.Append("\n| time | chain/seq | tenant | actor | action | resource | outcome | reason |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var entry in entries)
         {
-            var e = entry.Event;
+            var e = entry.View;
             md.Append(CultureInfo.InvariantCulture, $"| {Time(e.Time)} | {Cell(entry.Chain)}/{entry.Sequence} | {Cell(e.Tenant ?? "-")} | {Cell($"{e.Actor.Type}:{e.Actor.Id ?? "-"}")} | {Cell(e.Action)} | {Cell($"{e.Resource.Type}/{e.Resource.Id ?? "-"}")} | {AuditNames.Of(e.Outcome)} | {Cell(e.Reason ?? "")} |\n");
         }
     }

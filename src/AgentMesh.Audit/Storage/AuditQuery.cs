@@ -10,6 +10,9 @@ public sealed record AuditQuery
 
     public string? ActorId { get; init; }
 
+    /// <summary>The lookup tag of <see cref="ActorId"/> (<see cref="AuditSubjects.Tag"/>): entries whose sealed actor carries it match too.</summary>
+    public string? ActorSubject { get; init; }
+
     public string? Action { get; init; }
 
     public string? ResourceType { get; init; }
@@ -30,7 +33,7 @@ public sealed record AuditQuery
     {
         var e = entry.Event;
         return (Tenant is null || e.Tenant == Tenant)
-            && (ActorId is null || e.Actor.Id == ActorId)
+            && (ActorId is null || e.Actor.Id == ActorId || (ActorSubject is not null && AuditSubjects.TagOf(e) == ActorSubject))
             && (Action is null || e.Action == Action)
             && (ResourceType is null || e.Resource.Type == ResourceType)
             && (ResourceId is null || e.Resource.Id == ResourceId)

@@ -33,6 +33,15 @@ public interface IAuditStore : IAsyncDisposable
     /// <summary>Records that <paramref name="sink"/> has delivered <paramref name="chain"/> up to <paramref name="sequence"/>. Cursors are the only audit rows that change.</summary>
     Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken);
 
-    /// <summary>Entries of every chain matching the filter, ordered by time, chain and sequence.</summary>
+    /// <summary>Entries of every chain matching the filter, ordered by time, chain and sequence, as stored.</summary>
     Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Stores a subject's wrapped key unless the subject has one already; returns the one stored (<see cref="AuditSubjects"/>).</summary>
+    Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken);
+
+    /// <summary>The wrapped keys of those of <paramref name="tags"/> that have one; an erased subject has none.</summary>
+    Task<IReadOnlyDictionary<string, byte[]>> ReadSubjectKeysAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a subject's key for good (erasure); false when it had none.</summary>
+    Task<bool> DeleteSubjectKeyAsync(string tag, CancellationToken cancellationToken);
 }

@@ -9,6 +9,7 @@ public sealed class InMemoryAuditStore : IAuditStore
     private readonly Dictionary<string, List<AuditEntry>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AuditCheckpoint>> _checkpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Sink, string Chain), long> _cursors = [];
+    private readonly Dictionary<string, byte[]> _subjectKeys = new(StringComparer.Ordinal);
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -117,6 +118,39 @@ public sealed class InMemoryAuditStore : IAuditStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_subjectKeys.TryAdd(tag, wrappedKey) ? wrappedKey : _subjectKeys[tag]);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, byte[]>> ReadSubjectKeysAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var tag in tags)
+            {
+                if (_subjectKeys.TryGetValue(tag, out var key))
+                {
+                    keys[tag] = key;
+                }
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, byte[]>>(keys);
+        }
+    }
+
+    public Task<bool> DeleteSubjectKeyAsync(string tag, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_subjectKeys.Remove(tag));
+        }
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

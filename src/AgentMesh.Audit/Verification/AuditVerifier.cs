@@ -3,6 +3,8 @@ namespace AgentMesh.Audit;
 /// <summary>Verifies a chain held by an <see cref="IAuditStore"/> over a range of sequence numbers.</summary>
 public static class AuditVerifier
 {
+    private const int BatchSize = 4096;
+
     /// <param name="store">Where the chain is.</param>
     /// <param name="chain">The chain.</param>
     /// <param name="from">First sequence number (1 for the whole chain).</param>
@@ -19,12 +21,26 @@ public static class AuditVerifier
         var verifier = new ChainVerifier(chain, from, preceding, checkpoints.Where(c => c.TreeSize <= end), publicKey);
         if (verifier.BrokenAt is null)
         {
+            // Entries are checked in runs, so that their hashes are computed on every core.
+            var batch = new List<AuditEntry>(BatchSize);
+            var intact = true;
             await foreach (var entry in store.ReadAsync(chain, from, end, cancellationToken))
             {
-                if (!verifier.Accept(entry))
+                batch.Add(entry);
+                if (batch.Count == BatchSize)
                 {
-                    break;
+                    intact = verifier.Accept(batch);
+                    batch.Clear();
+                    if (!intact)
+                    {
+                        break;
+                    }
                 }
+            }
+
+            if (intact && batch.Count > 0)
+            {
+                verifier.Accept(batch);
             }
 
             verifier.Finish(end);

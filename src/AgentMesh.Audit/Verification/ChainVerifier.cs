@@ -1,8 +1,13 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
 namespace AgentMesh.Audit;
 
 /// <summary>
 /// Recomputes one chain entry by entry: sequence continuity, the link to the previous hash, each entry's own hash,
 /// and every checkpoint reached (signature, Merkle root, head). Stops at the first break. One instance per run.
+/// Runs of entries (<see cref="Accept(IReadOnlyList{AuditEntry})"/>) have their chain and leaf hashes computed on every
+/// core first; the links, the tree and the checkpoints are then checked in order.
 /// </summary>
 public sealed class ChainVerifier
 {
@@ -11,7 +16,11 @@ public sealed class ChainVerifier
     private readonly Queue<AuditCheckpoint> _checkpoints;
     private readonly ChainHasher _hasher = new();
     private readonly MerkleFrontier _frontier = new();
+    private const int ParallelFrom = 512;
+    private const int HashesPerEntry = 2 * ChainHasher.HashSize;
+
     private readonly byte[] _computed = new byte[ChainHasher.HashSize];
+    private readonly byte[] _leaf = new byte[MerkleTree.HashSize];
     private byte[] _previous;
     private long _expected;
 
@@ -57,44 +66,70 @@ public sealed class ChainVerifier
     /// <summary>Checks the next entry; false once the chain is broken.</summary>
     public bool Accept(AuditEntry entry)
     {
+        if (BrokenAt is not null || !Follows(entry))
+        {
+            return false;
+        }
+
+        _hasher.Hash(entry.PreviousHash, _chain, entry.Sequence, entry.Event, _computed);
+        MerkleTree.LeafHash(entry.Hash, _leaf);
+        return Matches(entry, _computed, _leaf);
+    }
+
+    /// <summary>Checks the next entries, in sequence order; false once the chain is broken.</summary>
+    public bool Accept(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            foreach (var entry in entries)
+            {
+                if (!Accept(entry))
+                {
+                    return false;
+                }
+            }
+
+            return BrokenAt is null;
+        }
+
         if (BrokenAt is not null)
         {
             return false;
         }
 
-        if (entry.Sequence != _expected)
+        var hashes = ArrayPool<byte>.Shared.Rent(entries.Count * HashesPerEntry);
+        try
         {
-            return Break(_expected, AuditBreak.EntryMissing, entry.Sequence > _expected
-                ? $"Entry {_expected} is missing: the entry after {_expected - 1} is {entry.Sequence}."
-                : $"Entry {entry.Sequence} appears where {_expected} belongs.");
-        }
-
-        if (!entry.PreviousHash.AsSpan().SequenceEqual(_previous))
-        {
-            UnmatchedLink = entry.PreviousHash;
-            return Break(entry.Sequence - 1, AuditBreak.ContentChanged, $"Entry {entry.Sequence} records a different hash for entry {entry.Sequence - 1}: entry {entry.Sequence - 1} was rewritten.");
-        }
-
-        _hasher.Hash(entry.PreviousHash, _chain, entry.Sequence, entry.Event, _computed);
-        if (!_computed.AsSpan().SequenceEqual(entry.Hash))
-        {
-            return Break(entry.Sequence, AuditBreak.ContentChanged, $"The fields of entry {entry.Sequence} no longer produce its hash.");
-        }
-
-        _frontier.Append(MerkleTree.LeafHash(entry.Hash));
-        _previous = entry.Hash;
-        _expected++;
-        EntriesChecked++;
-        while (_checkpoints.TryPeek(out var checkpoint) && checkpoint.TreeSize <= entry.Sequence)
-        {
-            _checkpoints.Dequeue();
-            if (!Check(checkpoint, entry))
+            var chunk = Math.Max(ParallelFrom / 2, (entries.Count / Environment.ProcessorCount) + 1);
+            Parallel.ForEach(Partitioner.Create(0, entries.Count, chunk), range =>
             {
-                return false;
-            }
-        }
+                var hasher = new ChainHasher();
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    var entry = entries[i];
+                    var slot = hashes.AsSpan(i * HashesPerEntry, HashesPerEntry);
+                    hasher.Hash(entry.PreviousHash, _chain, entry.Sequence, entry.Event, slot[..ChainHasher.HashSize]);
+                    MerkleTree.LeafHash(entry.Hash, slot[ChainHasher.HashSize..]);
+                }
+            });
 
-        return true;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var slot = hashes.AsSpan(i * HashesPerEntry, HashesPerEntry);
+                if (!Follows(entry) || !Matches(entry, slot[..ChainHasher.HashSize], slot[ChainHasher.HashSize..]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(hashes);
+        }
     }
 
     /// <summary>Ends the run: a checkpoint beyond the last entry means entries were cut off.</summary>
@@ -117,6 +152,47 @@ public sealed class ChainVerifier
         BrokenAt = sequence;
         Cause = AuditBreak.OrderChanged;
         Detail = $"Entry {sequence} links to the hash of the entry now at {owner}: entries were reordered.";
+    }
+
+    private bool Follows(AuditEntry entry)
+    {
+        if (entry.Sequence != _expected)
+        {
+            return Break(_expected, AuditBreak.EntryMissing, entry.Sequence > _expected
+                ? $"Entry {_expected} is missing: the entry after {_expected - 1} is {entry.Sequence}."
+                : $"Entry {entry.Sequence} appears where {_expected} belongs.");
+        }
+
+        if (!entry.PreviousHash.AsSpan().SequenceEqual(_previous))
+        {
+            UnmatchedLink = entry.PreviousHash;
+            return Break(entry.Sequence - 1, AuditBreak.ContentChanged, $"Entry {entry.Sequence} records a different hash for entry {entry.Sequence - 1}: entry {entry.Sequence - 1} was rewritten.");
+        }
+
+        return true;
+    }
+
+    private bool Matches(AuditEntry entry, ReadOnlySpan<byte> computed, ReadOnlySpan<byte> leaf)
+    {
+        if (!computed.SequenceEqual(entry.Hash))
+        {
+            return Break(entry.Sequence, AuditBreak.ContentChanged, $"The fields of entry {entry.Sequence} no longer produce its hash.");
+        }
+
+        _frontier.Append(leaf);
+        _previous = entry.Hash;
+        _expected++;
+        EntriesChecked++;
+        while (_checkpoints.TryPeek(out var checkpoint) && checkpoint.TreeSize <= entry.Sequence)
+        {
+            _checkpoints.Dequeue();
+            if (!Check(checkpoint, entry))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool Check(AuditCheckpoint checkpoint, AuditEntry head)

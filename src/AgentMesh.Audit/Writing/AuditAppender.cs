@@ -13,6 +13,7 @@ namespace AgentMesh.Audit;
 public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 {
     private readonly IAuditStore _store;
+    private readonly AuditSubjects? _subjects;
     private readonly CheckpointSigner _signer;
     private readonly AuditOptions _options;
     private readonly TimeProvider _time;
@@ -35,9 +36,11 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private Task? _writer;
     private Task? _ticker;
 
-    public AuditAppender(IAuditStore store, CheckpointSigner signer, AuditOptions options, TimeProvider time, ILogger<AuditAppender> logger, IMeterFactory? meters = null)
+    /// <summary>An appender to <paramref name="store"/>; with <paramref name="subjects"/>, personal fields are sealed before they are hashed and stored.</summary>
+    public AuditAppender(IAuditStore store, CheckpointSigner signer, AuditOptions options, TimeProvider time, ILogger<AuditAppender> logger, IMeterFactory? meters = null, AuditSubjects? subjects = null)
     {
         _store = store;
+        _subjects = subjects;
         _signer = signer;
         _options = options;
         _time = time;
@@ -86,6 +89,11 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken);
+        if (_subjects is not null)
+        {
+            await _subjects.CheckMasterKeyAsync(cancellationToken);
+        }
+
         var last = await _store.ReadLastAsync(_options.Chain, cancellationToken);
         if (last is not null)
         {
@@ -181,7 +189,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
             {
                 if (work.Event is { } e)
                 {
-                    batch.Add(Next(e));
+                    batch.Add(await NextAsync(e));
                 }
 
                 checkpointAsked |= work.Checkpoint;
@@ -232,18 +240,38 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
         }
     }
 
-    private AuditEntry Next(AuditEvent e)
+    private async ValueTask<AuditEntry> NextAsync(AuditEvent e)
     {
         // Times never go backwards within a chain, so ordering all chains by (time, chain, sequence) keeps each chain in order.
         var time = AuditEncoding.FromMicroseconds(AuditEncoding.ToMicroseconds(e.Time));
         _lastTime = time > _lastTime ? time : _lastTime;
         var exact = e with { Time = _lastTime };
+        var stored = _subjects is null ? exact : await SealAsync(exact);
         var sequence = ++_sequence;
-        var hash = _hasher.Hash(_head, _options.Chain, sequence, exact);
-        var entry = new AuditEntry(_options.Chain, sequence, exact, _head, hash);
+        var hash = _hasher.Hash(_head, _options.Chain, sequence, stored);
+        var entry = new AuditEntry(_options.Chain, sequence, stored, _head, hash) { Opened = _subjects is null ? null : exact };
         _frontier.Append(MerkleTree.LeafHash(hash));
         _head = hash;
         return entry;
+    }
+
+    // Sealing may need to store a new subject key; like a batch, it is retried until the store takes it.
+    private async ValueTask<AuditEvent> SealAsync(AuditEvent e)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _subjects!.SealAsync(e, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogSealFailed(_logger, exception, attempt);
+                await Task.Delay(delay, _time);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     // The batch already holds its sequence numbers and the frontier its leaves, so a failed write is retried as is
@@ -269,6 +297,9 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Appending {Count} audit entries failed (attempt {Attempt}); retrying")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Error, Message = "Sealing the personal fields of an audit entry failed (attempt {Attempt}); retrying")]
+    private static partial void LogSealFailed(ILogger logger, Exception exception, int attempt);
 
     private readonly record struct Work(AuditEvent? Event, TaskCompletionSource? Done, bool Checkpoint);
 }

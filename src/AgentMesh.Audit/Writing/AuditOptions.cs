@@ -29,6 +29,15 @@ public sealed class AuditOptions
     /// <summary>The key file, created on first start with mode 0600. Default <c>&lt;data&gt;/audit-signing.key</c>.</summary>
     public string? SigningKeyFile { get; set; }
 
+    /// <summary>
+    /// The master key of personal-data sealing (base64 of 32 bytes): it wraps every subject's key and keys the subject
+    /// lookup. When empty, <see cref="SubjectKeyFile"/> is used. Nodes sharing one audit store need the same key.
+    /// </summary>
+    public string? SubjectKey { get; set; }
+
+    /// <summary>The subject master key file, created on first start with mode 0600. Default <c>&lt;data&gt;/audit-subjects.key</c>.</summary>
+    public string? SubjectKeyFile { get; set; }
+
     /// <summary>The audit database of the embedded store. Default <c>&lt;data&gt;/audit.db</c>.</summary>
     public string? Path { get; set; }
 }

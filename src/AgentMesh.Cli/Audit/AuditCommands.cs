@@ -15,7 +15,7 @@ internal static class AuditCommands
     public static Command Create()
     {
         var options = new ConnectionOptions();
-        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options) });
+        var group = options.AddTo(new Command("audit", "Verify, query and export the tamper-evident audit log.") { Verify(options), Query(options), Export(options), Report(options), Erase(options), InstallPostgres() });
         Usage.SetGroupAction(group);
         return group;
     }
@@ -187,6 +187,46 @@ internal static class AuditCommands
                 await run.Output.Out.WriteAsync(text);
             }
 
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command InstallPostgres()
+    {
+        var postgres = new Option<string>("--postgres") { Description = "An administrator's connection string to the cluster's database (a superuser, or a role that may create roles and owns the database).", Required = true };
+        var role = new Option<string>("--node-role") { Description = "The role the nodes connect as.", Required = true };
+        var command = new Command("install-postgres", $"Put the cluster's audit tables under a role of their own ({AgentMesh.PostgreSql.Audit.PostgresAuditSchema.OwnerRole}): the nodes' role may then only insert and read them, never drop, truncate or alter them.")
+        {
+            postgres, role,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await AgentMesh.PostgreSql.Audit.PostgresAuditSchema.InstallAsync(result.GetValue(postgres)!, result.GetValue(role)!, cancellationToken);
+            await result.InvocationConfiguration.Output.WriteLineAsync(
+                $"Audit tables in schema {AgentMesh.PostgreSql.Audit.PostgresAuditSchema.Schema} belong to {AgentMesh.PostgreSql.Audit.PostgresAuditSchema.OwnerRole}; {result.GetValue(role)} may insert and read them.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Erase(ConnectionOptions options)
+    {
+        var subject = new Option<string>("--subject") { Description = "The data subject: an actor id (a key id, a token subject) or ip:<address>.", Required = true };
+        var command = new Command("erase", "Erase a data subject's personal fields from the audit log for good (their key is deleted); every chain still verifies.") { subject };
+        NodeAction.Set(command, options, async (run, cancellationToken) =>
+        {
+            var result = await run.Client.EraseAuditSubjectAsync(run.Get(subject)!, cancellationToken);
+            if (run.Json)
+            {
+                await run.Output.WriteJsonAsync(json => result.WriteTo(json));
+                return ExitCodes.Ok;
+            }
+
+            var tag = result.GetProperty("subjectTag").GetString();
+            run.Output.Ansi.MarkupLine(result.GetProperty("erased").GetBoolean()
+                ? $"Erased subject {Markup.Escape(tag ?? "")}: its personal fields now read as {Markup.Escape(AgentMesh.Audit.AuditSubjects.Erased)}."
+                : $"Subject {Markup.Escape(tag ?? "")} has no personal data in the audit log (nothing to erase).");
             return ExitCodes.Ok;
         });
         return command;

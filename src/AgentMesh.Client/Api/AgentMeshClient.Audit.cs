@@ -43,6 +43,33 @@ public sealed partial class AgentMeshClient
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Erases a data subject from the audit log (system administrators): the key its personal fields are sealed under
+    /// is deleted, so they read as erased for good while every chain still verifies. Answers <c>{ subjectTag, erased }</c>.
+    /// </summary>
+    public async Task<JsonElement> EraseAuditSubjectAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("subject", subject);
+            json.WriteEndObject();
+        }
+
+        using var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(new Uri("v1/audit/erasures", UriKind.Relative), content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemReader.ReadAsync(response, cancellationToken);
+        }
+
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return document.RootElement.Clone();
+    }
+
     private async Task<HttpResponseMessage> GetAuditAsync(string? tenant, string resource, IEnumerable<KeyValuePair<string, string?>> query, CancellationToken cancellationToken)
     {
         var path = new StringBuilder(tenant is null ? "v1/audit/" : TenantPath(tenant) + "/audit/").Append(resource);

@@ -15,6 +15,8 @@ internal static class AuditEndpoints
 {
     public const int MaxLimit = 1000;
 
+    public const int MaxSubjectLength = 256;
+
     public static void MapAudit(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit").RequireAccess(Access.SystemAdmin);
@@ -26,6 +28,7 @@ internal static class AuditEndpoints
         audit.MapGet("/consistency", ConsistencyAsync).AuditedAs("audit.consistency", "audit", DataClassification.Internal);
         audit.MapGet("/report", static (HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, null, ct))
             .AuditedAs("audit.report", "audit", DataClassification.Restricted);
+        audit.MapPost("/erasures", EraseAsync).AuditedAs("audit.erase", "subject", DataClassification.Restricted);
 
         var tenant = api.MapGroup("/tenants/{tenant}/audit").WithTags("Audit").RequireAccess(Access.Audit);
         tenant.MapGet("/entries", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, CancellationToken ct) => QueryAsync(http, store, appender, tenant, ct))
@@ -34,6 +37,35 @@ internal static class AuditEndpoints
             .AuditedAs("audit.export", "audit", DataClassification.Restricted);
         tenant.MapGet("/report", static (string tenant, HttpContext http, IAuditStore store, AuditAppender appender, TimeProvider time, CancellationToken ct) => ReportAsync(http, store, appender, time, tenant, ct))
             .AuditedAs("audit.report", "audit", DataClassification.Restricted);
+    }
+
+    /// <summary>
+    /// Erases a data subject (GDPR art. 17): deletes the key its personal fields are sealed under, after every entry
+    /// queued before is stored. The request is audited with the subject's tag as resource id, never the subject itself.
+    /// </summary>
+    private static async Task<IResult> EraseAsync(HttpContext http, AuditSubjects subjects, AuditAppender appender, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http, ServerJsonContext.Default.EraseSubjectRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrEmpty(body!.Subject) || body.Subject.Length > MaxSubjectLength)
+        {
+            return Problems.Invalid(http, "subject", $"is required: an actor id (a key id, a token subject) or ip:<address>, at most {MaxSubjectLength} characters.");
+        }
+
+        await appender.FlushAsync(cancellationToken);
+        var (tag, erased) = await subjects.EraseAsync(body.Subject, cancellationToken);
+        AuditedResource.Set(http, tag);
+        return new JsonWriterResult(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("subjectTag", tag);
+            json.WriteBoolean("erased", erased);
+            json.WriteEndObject();
+        });
     }
 
     /// <summary>An RFC 9162 consistency proof between two signed checkpoints of a chain: the later tree extends the earlier one.</summary>

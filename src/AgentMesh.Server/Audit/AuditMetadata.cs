@@ -17,3 +17,13 @@ internal static class AuditMetadataExtensions
     public static TBuilder AuditedAs<TBuilder>(this TBuilder builder, string action, string resourceType, DataClassification classification)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditedAs(action, resourceType, classification));
 }
+
+/// <summary>The id of the resource an endpoint acted on, when the route does not name it (the audit middleware records it).</summary>
+internal static class AuditedResource
+{
+    private static readonly object Key = new();
+
+    public static void Set(HttpContext http, string id) => http.Items[Key] = id;
+
+    public static string? Get(HttpContext http) => http.Items.TryGetValue(Key, out var id) ? id as string : null;
+}

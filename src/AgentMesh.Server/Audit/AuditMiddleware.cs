@@ -60,6 +60,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditAppender append
         var routeValues = http.Request.RouteValues;
         var tenant = routeValues.TryGetValue("tenant", out var t) ? t as string : null;
         var resourceId = shape.IdParameter is not null && routeValues.TryGetValue(shape.IdParameter, out var id) ? id as string : null;
+        resourceId ??= AuditedResource.Get(http);
         if (resourceId is null && status == StatusCodes.Status201Created && http.Response.Headers.Location is { Count: > 0 } location)
         {
             var created = location.ToString();

@@ -4,12 +4,12 @@ using AgentMesh.Nats;
 using AgentMesh.Nats.Outbox;
 using AgentMesh.PostgreSql;
 using AgentMesh.Protection;
+using AgentMesh.Server.Audit;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
-using AgentMesh.Sqlite.Audit;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -135,12 +135,9 @@ public static class NodeServices
             .Validate(static o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.CheckpointEvery > 0, "AgentMesh:Audit sizes must be positive.")
             .Validate(static o => o.CheckpointInterval > TimeSpan.Zero, "AgentMesh:Audit:CheckpointInterval must be positive.")
             .Validate(static o => string.IsNullOrEmpty(o.SigningKey) || IsSeed(o.SigningKey), "AgentMesh:Audit:SigningKey must be the base64 of a 32-byte Ed25519 private key.")
+            .Validate(static o => string.IsNullOrEmpty(o.SubjectKey) || IsSeed(o.SubjectKey), "AgentMesh:Audit:SubjectKey must be the base64 of a 32-byte key.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<IAuditStore>(static sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
-            return new SqliteAuditStore(options.Path ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, "audit.db"));
-        });
+        builder.AddAgentMeshAuditStore();
         builder.Services.AddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
@@ -154,7 +151,8 @@ public static class NodeServices
             sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AuditAppender>>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<AuditSubjects>()));
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<AuditAppender>());
         builder.AddAgentMeshAuditForwarding();
         builder.AddAgentMeshAuditAlerts();

@@ -48,6 +48,7 @@ namespace AgentMesh.Server.Http;
 [JsonSerializable(typeof(ProgressRequest))]
 [JsonSerializable(typeof(DeclineRequest))]
 [JsonSerializable(typeof(ReasonRequest))]
+[JsonSerializable(typeof(EraseSubjectRequest))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(HealthReport))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
@@ -103,6 +104,8 @@ internal sealed record ProgressRequest(string? LeaseToken, double? Percent, stri
 internal sealed record DeclineRequest(string? LeaseToken, string? Reason);
 
 internal sealed record ReasonRequest(string? Reason);
+
+internal sealed record EraseSubjectRequest(string? Subject);
 
 internal sealed record EmptyResponse;
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using AgentMesh.Audit;
 using Microsoft.Data.Sqlite;
 
@@ -10,13 +8,13 @@ internal static class AuditRows
 {
     public const string Columns = "chain, seq, time, tenant, actor_type, actor_id, actor_ip, actor_user_agent, action, resource_type, resource_id, outcome, reason, request_id, trace_id, classification, details, prev_hash, hash";
 
-    private static readonly string[] Names = Columns.Split(", ");
+    private static readonly string[] Names = [.. Columns.Split(", "), "actor_subject"];
 
     public static SqliteCommand InsertEntry(SqliteConnection connection, SqliteTransaction transaction)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO audit_entries ({Columns}) VALUES ({string.Join(", ", Names.Select(static n => "@" + n))})";
+        command.CommandText = $"INSERT INTO audit_entries ({string.Join(", ", Names)}) VALUES ({string.Join(", ", Names.Select(static n => "@" + n))})";
         foreach (var name in Names)
         {
             command.Parameters.Add(new SqliteParameter("@" + name, null));
@@ -49,6 +47,7 @@ internal static class AuditRows
         p[16].Value = DetailsJson(e.Details);
         p[17].Value = entry.PreviousHash;
         p[18].Value = entry.Hash;
+        p[19].Value = (object?)AuditSubjects.TagOf(e) ?? DBNull.Value;
     }
 
     public static SqliteCommand InsertCheckpoint(SqliteConnection connection, SqliteTransaction transaction, AuditCheckpoint checkpoint)
@@ -101,7 +100,13 @@ internal static class AuditRows
         }
 
         Filter("tenant", query.Tenant);
-        Filter("actor_id", query.ActorId);
+        if (query.ActorId is not null)
+        {
+            where.Add("(actor_id = @actor_id OR actor_subject = @actor_subject)");
+            command.Parameters.AddWithValue("@actor_id", query.ActorId);
+            command.Parameters.AddWithValue("@actor_subject", (object?)query.ActorSubject ?? DBNull.Value);
+        }
+
         Filter("action", query.Action);
         Filter("resource_type", query.ResourceType);
         Filter("resource_id", query.ResourceId);
@@ -131,41 +136,9 @@ internal static class AuditRows
         return command;
     }
 
-    public static string DetailsJson(IReadOnlyDictionary<string, string> details)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            foreach (var (key, value) in details.OrderBy(static d => d.Key, StringComparer.Ordinal))
-            {
-                json.WriteString(key, value);
-            }
+    public static string DetailsJson(IReadOnlyDictionary<string, string> details) => AuditDetailsText.Write(details);
 
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    public static IReadOnlyDictionary<string, string> ParseDetails(string json)
-    {
-        var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                details[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-            }
-        }
-        catch (JsonException)
-        {
-            details["<unreadable>"] = json;
-        }
-
-        return details;
-    }
+    public static IReadOnlyDictionary<string, string> ParseDetails(string json) => AuditDetailsText.Parse(json);
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -7,7 +7,7 @@ namespace AgentMesh.Sqlite.Audit;
 /// </summary>
 internal static class AuditSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS audit_entries (
@@ -30,10 +30,12 @@ internal static class AuditSchema
             details TEXT NOT NULL,
             prev_hash BLOB NOT NULL,
             hash BLOB NOT NULL,
+            actor_subject TEXT,
             PRIMARY KEY (chain, seq)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS audit_entries_by_time ON audit_entries (time, chain, seq);
         CREATE INDEX IF NOT EXISTS audit_entries_by_tenant ON audit_entries (tenant, time, chain, seq);
+        CREATE INDEX IF NOT EXISTS audit_entries_by_subject ON audit_entries (actor_subject, time, chain, seq);
 
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             chain TEXT NOT NULL,
@@ -53,6 +55,12 @@ internal static class AuditSchema
             PRIMARY KEY (sink, chain)
         ) WITHOUT ROWID;
 
+        CREATE TABLE IF NOT EXISTS audit_subject_keys (
+            subject TEXT NOT NULL PRIMARY KEY,
+            wrapped_key BLOB NOT NULL,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
         CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
@@ -62,6 +70,9 @@ internal static class AuditSchema
         CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
         BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
         """;
+
+    /// <summary>From version 1: entries gain the subject lookup column (null for entries written before, whose fields are in clear).</summary>
+    public const string FromVersion1 = "ALTER TABLE audit_entries ADD COLUMN actor_subject TEXT;";
 }

@@ -66,13 +66,20 @@ public sealed partial class SqliteAuditStore : IAuditStore
                 await connection.OpenAsync(cancellationToken);
                 await using (var command = connection.CreateCommand())
                 {
-                    command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+                    // secure_delete overwrites an erased subject key's bytes instead of leaving them in a free page.
+                    command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
                     await command.ExecuteNonQueryAsync(cancellationToken);
                     command.CommandText = "PRAGMA user_version";
                     var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
                     if (version > AuditSchema.Version)
                     {
                         throw new InvalidOperationException($"The audit database '{_path}' was written by a newer version of AgentMesh (schema {version}).");
+                    }
+
+                    if (version == 1)
+                    {
+                        command.CommandText = AuditSchema.FromVersion1;
+                        await command.ExecuteNonQueryAsync(cancellationToken);
                     }
 
                     command.CommandText = AuditSchema.Sql;
@@ -250,6 +257,69 @@ public sealed partial class SqliteAuditStore : IAuditStore
         var more = entries.Count > query.Limit;
         var page = more ? entries[..query.Limit] : entries;
         return new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null);
+    }
+
+    public async Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _write ?? throw new InvalidOperationException("The audit store is not open for writing.");
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO audit_subject_keys (subject, wrapped_key, created) VALUES (@subject, @key, @created) ON CONFLICT (subject) DO NOTHING; SELECT wrapped_key FROM audit_subject_keys WHERE subject = @subject";
+            command.Parameters.AddWithValue("@subject", tag);
+            command.Parameters.AddWithValue("@key", wrappedKey);
+            command.Parameters.AddWithValue("@created", AuditEncoding.ToMicroseconds(DateTimeOffset.UtcNow));
+            return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, byte[]>> ReadSubjectKeysAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    {
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (tags.Count == 0)
+        {
+            return keys;
+        }
+
+        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT subject, wrapped_key FROM audit_subject_keys WHERE subject IN (SELECT value FROM json_each(@tags))";
+        command.Parameters.AddWithValue("@tags", System.Text.Json.JsonSerializer.Serialize(tags.ToArray(), AuditStoreJson.Default.StringArray));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys[reader.GetString(0)] = (byte[])reader.GetValue(1);
+        }
+
+        return keys;
+    }
+
+    public async Task<bool> DeleteSubjectKeyAsync(string tag, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _write ?? throw new InvalidOperationException("The audit store is not open for writing.");
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM audit_subject_keys WHERE subject = @subject";
+            command.Parameters.AddWithValue("@subject", tag);
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+
+            // Until a checkpoint the old page may still sit in the write-ahead log; readers can hold it back, so this is best effort.
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            command.Parameters.Clear();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return deleted;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
