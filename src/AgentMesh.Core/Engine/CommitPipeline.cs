@@ -20,6 +20,7 @@ internal sealed partial class CommitPipeline : IDisposable
     private readonly int _maxBatch;
     private readonly MeshMetrics _metrics;
     private readonly ILogger _logger;
+    private int _unfinished;
 
     public CommitPipeline(IMeshStore store, int capacity, int maxBatch, MeshMetrics metrics, ILogger logger)
     {
@@ -41,6 +42,12 @@ internal sealed partial class CommitPipeline : IDisposable
     /// <summary>Called when a change set could not be written: the engine's memory is ahead of the store.</summary>
     public Action? Diverged { get; set; }
 
+    /// <summary>
+    /// True while the engine's memory may be ahead of the store (from a failed write until its state is reloaded):
+    /// <see cref="Enqueue"/> refuses every change then, so nothing lands that the reload would not see.
+    /// </summary>
+    public Func<bool>? Refusing { get; set; }
+
     public long Batches { get; private set; }
 
     /// <summary>Change sets waiting for the store.</summary>
@@ -54,9 +61,17 @@ internal sealed partial class CommitPipeline : IDisposable
     /// <summary>Must be called under the engine's lock, after <see cref="ReserveAsync"/>.</summary>
     public PendingCommit Enqueue(PendingCommit commit)
     {
+        if (Refusing?.Invoke() == true)
+        {
+            _places.Release();
+            throw new StoreUnavailableException("The node is reloading its state from the store after a failed write.");
+        }
+
+        Interlocked.Increment(ref _unfinished);
         if (!_channel.Writer.TryWrite(commit))
         {
             // Only after Complete(): the node is stopping. The caller gets 503 and retries elsewhere or later.
+            Interlocked.Decrement(ref _unfinished);
             _places.Release();
             throw new StoreUnavailableException("The node is stopping and takes no more changes.");
         }
@@ -65,6 +80,15 @@ internal sealed partial class CommitPipeline : IDisposable
     }
 
     public void Complete() => _channel.Writer.TryComplete();
+
+    /// <summary>Waits until every change set enqueued so far has been written or refused.</summary>
+    public async Task DrainedAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _unfinished) > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
+        }
+    }
 
     public void Dispose() => _places.Dispose();
 
@@ -96,9 +120,19 @@ internal sealed partial class CommitPipeline : IDisposable
                     commit.Succeed();
                 }
             }
+            catch (StoreUnavailableException exception)
+            {
+                // The store is out of reach, too slow or behind an open breaker: one by one would only make every
+                // caller wait for its own timeout, so the whole group fails at once and is retried by its callers.
+                FailAll(batch, exception);
+            }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await CommitOneByOneAsync(batch, exception, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Add(ref _unfinished, -batch.Count);
             }
         }
     }
@@ -173,6 +207,18 @@ internal sealed partial class CommitPipeline : IDisposable
         return merged;
     }
 
+    private void FailAll(List<PendingCommit> batch, StoreUnavailableException exception)
+    {
+        LogGroupUnavailable(_logger, batch.Count, exception);
+
+        // Refuse new changes before any caller hears of the failure and tries again.
+        Diverged?.Invoke();
+        foreach (var commit in batch)
+        {
+            commit.Fail(new StoreUnavailableException("The change could not be written to the store.", exception));
+        }
+    }
+
     /// <summary>After a failed group, each change set goes alone, so one bad write fails only its own caller.</summary>
     private async Task CommitOneByOneAsync(List<PendingCommit> batch, Exception groupFailure, CancellationToken cancellationToken)
     {
@@ -205,6 +251,9 @@ internal sealed partial class CommitPipeline : IDisposable
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A group commit of {Count} change sets failed; writing them one by one")]
     private static partial void LogGroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "A group commit of {Count} change sets failed because the store is unavailable; every one of them is refused")]
+    private static partial void LogGroupUnavailable(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "A change set could not be written to the store")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception);

@@ -112,7 +112,16 @@ public sealed partial class MeshEngine
                 return false;
             }
 
-            _commits.Enqueue(commit);
+            try
+            {
+                _commits.Enqueue(commit);
+            }
+            catch (StoreUnavailableException)
+            {
+                // A write failed meanwhile: the reload about to run replaces what this round changed in memory.
+                return false;
+            }
+
             if (_ready.Count > 0)
             {
                 _dispatchSignal.Writer.TryWrite(true);

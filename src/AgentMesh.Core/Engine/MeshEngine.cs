@@ -62,6 +62,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
             Committed = OnCommitted,
             Diverged = () => Interlocked.Exchange(ref _reloadRequested, 1),
         };
+        _commits.Refusing = () => IsDiverged;
     }
 
     /// <summary>Live event fan-out for streams.</summary>
@@ -194,6 +195,9 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                     Restore(tenant, snapshot);
                 }
             }
+
+            // Under the lock that replaced memory: a change refused while reloading left nothing behind in it.
+            Volatile.Write(ref _reloading, 0);
         }
     }
 
@@ -230,15 +234,19 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     /// <summary>After a write the store refused, memory is rebuilt from the store so nothing unwritten is acted on.</summary>
     private async Task ReloadIfDivergedAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _reloadRequested, 0) == 0)
+        if (Volatile.Read(ref _reloadRequested) == 0)
         {
             return;
         }
 
-        LogReloading(_logger);
+        // Reloading before the request is cleared, so the commit pipeline refuses changes throughout.
         Volatile.Write(ref _reloading, 1);
+        Interlocked.Exchange(ref _reloadRequested, 0);
+        LogReloading(_logger);
         try
         {
+            // Changes enqueued before the failure land (or fail) first: the state read next includes whatever landed.
+            await _commits.DrainedAsync(_time, cancellationToken);
             await LoadAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
