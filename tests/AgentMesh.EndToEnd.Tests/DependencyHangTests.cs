@@ -85,6 +85,77 @@ public sealed class DependencyHangTests
         Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(DISTINCT task_id) FROM events WHERE task_id = ANY($1) AND type = ANY($2)", acknowledged, TerminalEvents));
     }
 
+    [Fact]
+    public async Task NatsHangs_OutboxGrowsWhileTheApiGoesOn_DrainsAfterResume_JetStreamHoldsEveryEventOnce()
+    {
+        await using var nats = await NatsServerFixture.StartNewAsync();
+        await using var own = new PostgresServer();
+        await own.InitializeAsync();
+        var connectionString = await own.CreateDatabaseAsync();
+        await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 1, natsUrl: nats.Url, settings:
+        [
+            "--AgentMesh:Nats:PublishTimeout", "00:00:01",
+        ]);
+        using var node = Http(cluster);
+        Assert.Equal(HttpStatusCode.Created, (await node.PostAsJsonAsync("/v1/tenants", new { id = "acme", name = "Acme" }, Cancellation)).StatusCode);
+        await cluster.AgentsAsync("acme", "worker", agents: 2, primary: 0, concurrency: 16);
+        await using var workload = new SubmitWorkload(node, "acme", submitters: 4);
+        await workload.WaitForMoreAsync(500, TimeSpan.FromSeconds(60));
+
+        await nats.PauseAsync();
+        long lagWhilePaused;
+        try
+        {
+            await workload.WaitForMoreAsync(1000, TimeSpan.FromSeconds(60));
+            await WaitUntilAsync(async () => await OutboxLagAsync(node) > 1000, TimeSpan.FromSeconds(30), "the outbox lag did not rise");
+            lagWhilePaused = await OutboxLagAsync(node);
+            using var ready = await node.GetAsync("/health/ready", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        finally
+        {
+            await nats.ResumeAsync();
+        }
+
+        await workload.WaitForMoreAsync(500, TimeSpan.FromSeconds(60));
+        await workload.StopAsync();
+        var acknowledged = workload.Acknowledged.Select(Guid.Parse).ToArray();
+        await WaitUntilAsync(async () => await UnfinishedAsync(connectionString, acknowledged) == 0, TimeSpan.FromSeconds(90), "acknowledged tasks still unfinished");
+        var taskEvents = await EventIdsAsync(connectionString, acknowledged);
+        await WaitUntilAsync(async () => await OutboxLagAsync(node) == 0, TimeSpan.FromSeconds(60), "the outbox did not drain");
+        await using var reader = new JetStreamReader(nats.Url);
+        var published = (await reader.ReadAllAsync(acknowledge: false)).Select(static m => m.Id).ToList();
+
+        Assert.True(lagWhilePaused > 1000, $"lag while paused: {lagWhilePaused}");
+        Assert.Empty(workload.Refusals);
+        Assert.Equal(published.Count, published.Distinct().Count());
+        Assert.Subset(published.ToHashSet(), taskEvents.ToHashSet());
+        Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(*) FROM tasks WHERE id = ANY($1) AND status = 'succeeded'", acknowledged));
+    }
+
+    private static async Task<List<string>> EventIdsAsync(string connectionString, Guid[] tasks)
+    {
+        await using var connection = new NpgsqlConnection(PostgresServer.AsSuperuser(connectionString));
+        await connection.OpenAsync(Cancellation);
+        await using var command = new NpgsqlCommand("SELECT id FROM events WHERE task_id = ANY($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tasks });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        while (await reader.ReadAsync(Cancellation))
+        {
+            ids.Add(reader.GetGuid(0).ToString());
+        }
+
+        return ids;
+    }
+
+    /// <summary>The <c>agentmesh_outbox_lag</c> gauge from <c>/metrics</c>.</summary>
+    private static async Task<long> OutboxLagAsync(HttpClient node)
+    {
+        var line = (await node.GetStringAsync("/metrics", Cancellation)).Split('\n').Single(static l => l.StartsWith("agentmesh_outbox_lag{", StringComparison.Ordinal));
+        return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
     internal static HttpClient Http(ClusterUnderTest cluster)
     {
         var http = new HttpClient { BaseAddress = cluster.Urls[0], Timeout = TimeSpan.FromSeconds(60) };
