@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using AgentMesh.Engine;
 using AgentMesh.Nats.Outbox;
+using AgentMesh.Resilience;
 using AgentMesh.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +30,8 @@ public static class NatsServiceCollectionExtensions
             sp.GetRequiredService<ILogger<NatsOutboxRelay>>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<MeshEngine>()?.Events,
-            sp.GetService<MeshEngine>() is { } engine ? () => engine.IsRunning : null));
+            sp.GetService<MeshEngine>() is { } engine ? () => engine.IsRunning : null,
+            sp.GetService<DependencyPipelines>()));
         services.AddHostedService(static sp => sp.GetRequiredService<NatsOutboxRelay>());
         return services;
     }

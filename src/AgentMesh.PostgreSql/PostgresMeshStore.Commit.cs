@@ -1,3 +1,4 @@
+using AgentMesh.Engine;
 using AgentMesh.Events;
 using AgentMesh.PostgreSql.Rows;
 using AgentMesh.Protection;
@@ -13,7 +14,9 @@ public sealed partial class PostgresMeshStore
     /// Writes the change sets in one transaction, sent as one batch: tenants, keys and agents row by row, tasks
     /// as one multi-row upsert (new) and one multi-row update (later versions), events numbered from the
     /// shared sequence row. Each task is written once, at the highest version the call holds. On failure the
-    /// transaction rolls back, the events' sequences are reset to 0, and the exception propagates.
+    /// transaction rolls back and the exception propagates. The call goes through the commits pipeline (timeout and
+    /// breaker, never a retry: a commit that timed out may have landed, and the engine reloads after a failure);
+    /// PostgreSQL out of reach, too slow or behind an open breaker is a <see cref="StoreUnavailableException"/>.
     /// </summary>
     public async Task CommitAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
@@ -26,28 +29,41 @@ public sealed partial class PostgresMeshStore
 
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            var plan = Plan(changes, batch, Fence, _protector);
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-            {
-                await ReadResultsAsync(reader, plan, cancellationToken);
-            }
-
-            if (plan.Missing is { Count: > 0 } missing)
-            {
-                await WriteMissingAsync(connection, transaction, missing, _protector, cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            Number(plan, changes);
+            await _commits.ExecuteAsync(
+                static (state, token) => new ValueTask(state.Store.BoundedCommit(ct => state.Store.CommitCoreAsync(state.Changes, ct), token)),
+                (Store: this, Changes: changes),
+                cancellationToken);
+        }
+        catch (Exception exception) when (IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            PostgresStoreLog.CommitFailed(_logger, changes.Count, exception);
+            throw new StoreUnavailableException("The store did not take the commit.", exception);
         }
         catch (Exception exception)
         {
             PostgresStoreLog.CommitFailed(_logger, changes.Count, exception);
             throw;
         }
+    }
+
+    private async Task CommitCoreAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var plan = Plan(changes, batch, Fence, _protector);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            await ReadResultsAsync(reader, plan, cancellationToken);
+        }
+
+        if (plan.Missing is { Count: > 0 } missing)
+        {
+            await WriteMissingAsync(connection, transaction, missing, _protector, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        Number(plan, changes);
     }
 
     private static CommitPlan Plan(IReadOnlyList<ChangeSet> changes, NpgsqlBatch batch, LeaderFence? fence, IPayloadProtector protector)

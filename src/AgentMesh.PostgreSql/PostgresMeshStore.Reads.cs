@@ -157,19 +157,30 @@ public sealed partial class PostgresMeshStore
     private MeshTask ReadTask(NpgsqlDataReader reader) => TaskRows.Read(reader, _protector);
 
     /// <summary>
-    /// Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row. PostgreSQL out of
-    /// reach is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of the node.
+    /// Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row, through the
+    /// reads pipeline (timeout, retry of transient failures, breaker). PostgreSQL out of reach, slow past the timeout
+    /// or behind an open breaker is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of
+    /// the node.
     /// </summary>
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         try
         {
-            return await QueryCoreAsync(tenant, query, read, cancellationToken);
+            return await _reads.ExecuteAsync(
+                static (state, token) => new ValueTask<IReadOnlyList<T>>(state.Store.ReadAttemptAsync(state.Tenant, state.Query, state.Read, token)),
+                (Store: this, Tenant: tenant, Query: query, Read: read),
+                cancellationToken);
         }
-        catch (Exception exception) when (exception is NpgsqlException { IsTransient: true } or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
             throw new StoreUnavailableException("The store could not be read.", exception);
         }
+    }
+
+    private async Task<IReadOnlyList<T>> ReadAttemptAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await SettledAsync(_readTimeout, cancellationToken);
+        return await BoundedRead(QueryCoreAsync(tenant, query, read, cancellationToken), cancellationToken);
     }
 
     private async Task<IReadOnlyList<T>> QueryCoreAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

@@ -124,14 +124,20 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     {
         try
         {
-            await using var command = _dataSource.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+            return await PingCoreAsync(cancellationToken).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
             PostgresStoreLog.PingFailed(_logger, exception);
             return false;
         }
+    }
+
+    // Npgsql cannot cancel a statement on a server that is alive but frozen: the caller stops waiting, the call ends when the server does.
+    private async Task<bool> PingCoreAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Closes every pooled connection.</summary>

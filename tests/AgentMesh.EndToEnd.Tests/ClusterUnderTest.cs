@@ -11,11 +11,13 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
     private readonly List<ChildProcess> _agents = [];
 
     private readonly string? _natsUrl;
+    private readonly IReadOnlyList<string> _settings;
 
-    private ClusterUnderTest(string connectionString, int nodes, string? natsUrl)
+    private ClusterUnderTest(string connectionString, int nodes, string? natsUrl, IReadOnlyList<string> settings)
     {
         _connectionString = connectionString;
         _natsUrl = natsUrl;
+        _settings = settings;
         Urls = [.. Enumerable.Range(0, nodes).Select(static _ => new Uri($"http://127.0.0.1:{Processes.FreePort()}"))];
         Nodes = new ChildProcess?[nodes];
         DataPaths = [.. Enumerable.Range(0, nodes).Select(static _ => Directory.CreateTempSubdirectory("agentmesh-cluster-").FullName)];
@@ -57,10 +59,13 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
 
     public AgentMeshClient Client { get; private set; } = null!;
 
-    /// <summary>Starts node 0 first (it takes the lease and writes admin.key), then the others as followers; with <paramref name="natsUrl"/>, events go to JetStream.</summary>
-    public static async Task<ClusterUnderTest> StartAsync(string connectionString, int nodes, string? natsUrl = null)
+    /// <summary>
+    /// Starts node 0 first (it takes the lease and writes admin.key), then the others as followers; with
+    /// <paramref name="natsUrl"/>, events go to JetStream; <paramref name="settings"/> are added to every node's command line.
+    /// </summary>
+    public static async Task<ClusterUnderTest> StartAsync(string connectionString, int nodes, string? natsUrl = null, IReadOnlyList<string>? settings = null)
     {
-        var cluster = new ClusterUnderTest(connectionString, nodes, natsUrl);
+        var cluster = new ClusterUnderTest(connectionString, nodes, natsUrl, settings ?? []);
         await cluster.StartNodeAsync(0);
         cluster.AdminKey = (await File.ReadAllTextAsync(Path.Combine(cluster.DataPaths[0], "admin.key"))).Trim();
         for (var i = 1; i < nodes; i++)
@@ -89,6 +94,7 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--AgentMesh:Audit:SubjectKeyFile", AuditSubjectKeyFile, "--AgentMesh:Audit:SigningKeyFile", AuditSigningKeyFile,
             "--AgentMesh:Audit:Chain", $"node-{index}",
             .. (_natsUrl is null ? (string[])[] : ["--nats", _natsUrl, "--AgentMesh:Nats:RetryMaxDelay", "00:00:01"]),
+            .. _settings,
         ]);
         await Nodes[index]!.WaitForLineAsync("AgentMesh node listening", StartTimeout);
     }

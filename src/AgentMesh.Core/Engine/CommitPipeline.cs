@@ -159,12 +159,19 @@ internal sealed partial class CommitPipeline : IDisposable
                 {
                     commit.Succeed();
                 }
-
-                Settled(batch.Count);
+            }
+            catch (StoreUnavailableException exception)
+            {
+                // The store is out of reach, too slow or behind an open breaker: one by one would only make every
+                // caller wait for its own timeout, so the whole group fails at once and is retried by its callers.
+                FailAll(batch, exception);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await CommitOneByOneAsync(batch, exception, cancellationToken);
+            }
+            finally
+            {
                 Settled(batch.Count);
             }
         }
@@ -240,6 +247,19 @@ internal sealed partial class CommitPipeline : IDisposable
         return merged;
     }
 
+    private void FailAll(List<PendingCommit> batch, StoreUnavailableException exception)
+    {
+        LogGroupUnavailable(_logger, batch.Count, exception);
+
+        // Refuse new changes before any caller hears of the failure and tries again.
+        Refuse();
+        Diverged?.Invoke();
+        foreach (var commit in batch)
+        {
+            commit.Fail(new StoreUnavailableException("The change could not be written to the store.", exception));
+        }
+    }
+
     /// <summary>After a failed group, each change set goes alone, so one bad write fails only its own caller.</summary>
     private async Task CommitOneByOneAsync(List<PendingCommit> batch, Exception groupFailure, CancellationToken cancellationToken)
     {
@@ -274,6 +294,9 @@ internal sealed partial class CommitPipeline : IDisposable
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A group commit of {Count} change sets failed; writing them one by one")]
     private static partial void LogGroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "A group commit of {Count} change sets failed because the store is unavailable; every one of them is refused")]
+    private static partial void LogGroupUnavailable(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "A change set could not be written to the store")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception);

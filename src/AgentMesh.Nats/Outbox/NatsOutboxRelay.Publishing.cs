@@ -94,5 +94,29 @@ public sealed partial class NatsOutboxRelay
         return new Round(published, failure);
     }
 
+    /// <summary>
+    /// One attempt of the publish pipeline: a round that published nothing throws its failure, so the pipeline may
+    /// retry it; a round with an acknowledged prefix returns, so the cursor moves past that prefix first.
+    /// </summary>
+    private async ValueTask<Round> PublishOrThrowAsync(NatsJSContext js, IReadOnlyList<MeshEvent> batch, CancellationToken cancellationToken)
+    {
+        var round = await PublishAsync(js, batch, cancellationToken);
+        if (round is { Published: 0, Failure: { } failure })
+        {
+            _metrics.Failed(batch.Count);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return round;
+    }
+
+    /// <summary>NATS out of reach, slow or briefly without a JetStream responder; never a refused request.</summary>
+    private static bool IsTransient(Exception exception) => exception switch
+    {
+        NatsJSApiException api => api.Error.Code == 503,
+        NatsException or TimeoutException or IOException => true,
+        _ => false,
+    };
+
     private readonly record struct Round(int Published, Exception? Failure);
 }

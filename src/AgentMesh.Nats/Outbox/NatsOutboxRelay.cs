@@ -1,12 +1,14 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.ExceptionServices;
 using AgentMesh.Events;
+using AgentMesh.Resilience;
 using AgentMesh.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using Polly;
 
 namespace AgentMesh.Nats.Outbox;
 
@@ -28,6 +30,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
     private readonly EventHub? _commits;
     private readonly Func<bool>? _isActive;
     private readonly NatsRelayMetrics _metrics;
+    private readonly ResiliencePipeline _publish;
     private readonly string _url;
     private readonly Lock _gate = new();
 
@@ -51,6 +54,11 @@ public sealed partial class NatsOutboxRelay : BackgroundService
     /// Whether this node should publish now: in a cluster only the node whose engine runs (the leader) does, so
     /// one relay works the shared cursor. Null to always publish.
     /// </param>
+    /// <param name="pipelines">
+    /// Where the <see cref="Dependencies.NatsPublish"/> pipeline comes from: a round whose publish fails outright is
+    /// retried at once (safe: JetStream drops repeats by <c>Nats-Msg-Id</c>), and an open breaker skips publishing
+    /// until its trial call. Null to rely on the relay's own backoff alone.
+    /// </param>
     public NatsOutboxRelay(
         IEventOutbox outbox,
         IOptions<NatsRelayOptions> options,
@@ -58,7 +66,8 @@ public sealed partial class NatsOutboxRelay : BackgroundService
         ILogger<NatsOutboxRelay> logger,
         IMeterFactory? meterFactory = null,
         EventHub? commits = null,
-        Func<bool>? isActive = null)
+        Func<bool>? isActive = null,
+        DependencyPipelines? pipelines = null)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(options);
@@ -75,6 +84,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
         _isActive = isActive;
         _url = RedactUrl(_options.Url);
         _metrics = new NatsRelayMetrics(meterFactory, _options.Stream, () => Lag);
+        _publish = pipelines?.Get(Dependencies.NatsPublish, IsTransient) ?? ResiliencePipeline.Empty;
     }
 
     /// <summary>Events committed but not yet published.</summary>
@@ -144,7 +154,7 @@ public sealed partial class NatsOutboxRelay : BackgroundService
                 }
 
                 NoteCommitted(batch[^1].Sequence);
-                var round = await PublishAsync(js, batch, stoppingToken);
+                var round = await _publish.ExecuteAsync(static (state, token) => state.Relay.PublishOrThrowAsync(state.Js, state.Batch, token), (Relay: this, Js: js, Batch: batch), stoppingToken);
                 if (round.Published > 0)
                 {
                     cursor = batch[round.Published - 1].Sequence;

@@ -3,6 +3,7 @@ using System.Reflection;
 using AgentMesh.Engine;
 using AgentMesh.Nats.Outbox;
 using AgentMesh.Redis;
+using AgentMesh.Resilience;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Http;
@@ -12,7 +13,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace AgentMesh.Server.Health;
 
 /// <summary>
-/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers and the engine runs.
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the store answers, no store breaker is open and the
+/// engine runs.
 /// <c>/health/detail</c>: the operators' report, for system administrators only. A NATS outage shows there
 /// (the relay's state and lag) but leaves the node ready: the outbox keeps every event and drains later. A Redis
 /// outage likewise reads <c>degraded</c> and leaves the node ready: it limits requests with its own buckets meanwhile.
@@ -40,7 +42,8 @@ internal static class HealthEndpoints
     }
 
     /// <summary>Embedded: the store answers and the engine runs. Cluster: the store answers, and this node leads with its engine running or follows a known leader.</summary>
-    private static async Task<IResult> ReadyAsync(MeshEngine engine, [FromServices] ClusterState? cluster, [FromServices] RedisConnection? redis, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(
+        MeshEngine engine, [FromServices] ClusterState? cluster, [FromServices] RedisConnection? redis, [FromServices] DependencyBreakers? breakers, CancellationToken cancellationToken)
     {
         var storeUp = await PingAsync(engine, cancellationToken);
         var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
@@ -66,7 +69,8 @@ internal static class HealthEndpoints
             checks["cluster"] = cluster.Role == ClusterRole.Leader ? "leader" : cluster.LeaderUrl is { } leader ? $"following {leader}" : "no leader";
         }
 
-        var ready = storeUp && serving;
+        var breakersAllow = BreakersAllow(breakers, checks);
+        var ready = storeUp && serving && breakersAllow;
         var report = new HealthReport(ready ? "healthy" : "unhealthy", checks);
         return TypedResults.Json(report, ServerJsonContext.Default.HealthReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
@@ -108,6 +112,18 @@ internal static class HealthEndpoints
             http.RequestServices.GetService<NatsOutboxRelay>()?.Status,
             await NodeRedis.StatusAsync(http.RequestServices, cancellationToken));
         return TypedResults.Json(detail, HealthJsonContext.Default.HealthDetail, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// Names every breaker not closed in <c>breakers</c> (<c>PostgresCommits open, PostgresReads half_open</c>). One the
+    /// node cannot serve without (the store's) makes it unready until a trial call closes it; the NATS relay's does
+    /// not, since the outbox keeps every event until it is published.
+    /// </summary>
+    private static bool BreakersAllow(DependencyBreakers? breakers, Dictionary<string, string> checks)
+    {
+        var notClosed = (breakers?.States ?? new Dictionary<string, BreakerState>()).Where(static b => b.Value != BreakerState.Closed).ToList();
+        checks["breakers"] = notClosed.Count == 0 ? "closed" : string.Join(", ", notClosed.Select(static b => $"{b.Key} {DependencyBreakers.Name(b.Value)}"));
+        return notClosed.All(static b => b.Key == Dependencies.NatsPublish);
     }
 
     private static async Task<bool> PingAsync(MeshEngine engine, CancellationToken cancellationToken)

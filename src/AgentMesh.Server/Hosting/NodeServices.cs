@@ -8,6 +8,7 @@ using AgentMesh.Server.Audit;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.RateLimits;
+using AgentMesh.Server.Resilience;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
 using AgentMesh.Storage;
@@ -103,7 +104,7 @@ public static class NodeServices
 
         builder.Services.AddSingleton(static sp => sp.GetRequiredService<IMeshStore>() as IEventOutbox
             ?? throw new InvalidOperationException("The configured store does not implement IEventOutbox; every IMeshStore must."));
-        return builder;
+        return builder.AddAgentMeshResilience();
     }
 
     /// <summary>

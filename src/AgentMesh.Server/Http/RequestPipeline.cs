@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentMesh.Engine;
 using AgentMesh.Server.Audit;
+using AgentMesh.Server.Bulkheads;
 using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Logging;
 using AgentMesh.Server.RateLimits;
@@ -56,6 +57,7 @@ internal static partial class RequestPipeline
         app.UseAgentMeshBrowserSecurity();
         app.UseAuthentication();
         app.UseAgentMeshRateLimits();
+        app.UseAgentMeshBulkheads();
         app.UseMiddleware<AuditMiddleware>();
     }
 

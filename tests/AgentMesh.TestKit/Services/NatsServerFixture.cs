@@ -130,6 +130,29 @@ public sealed class NatsServerFixture : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, as when its host hangs.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        EnsureInstalled();
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("nats-server is not running.");
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the server at once (SIGKILL), as a crash would; <see cref="StartAsync"/> brings it back.</summary>
     public void Kill()
     {
@@ -155,6 +178,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
         {
             if (!process.HasExited)
             {
+                // A paused process takes SIGKILL too; nothing to resume first.
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
             }

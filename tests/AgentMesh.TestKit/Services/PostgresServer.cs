@@ -111,8 +111,78 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task StopAsync() =>
         RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "-t", "60", "stop"]);
 
+    /// <summary>
+    /// Freezes the server and every backend (SIGSTOP to the postmaster, then to each of its children): connections
+    /// stay open and new ones are accepted by the kernel, but nothing answers, as when the database host hangs.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT), with every connection it had.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        Require();
+        var postmaster = int.Parse((await File.ReadAllLinesAsync(Path.Combine(_folder, "data", "postmaster.pid")))[0].Trim(), CultureInfo.InvariantCulture);
+
+        // Every server process calls setsid(), so there is no process group to signal: the postmaster first (it forks
+        // no more backends once stopped), then each of its children by id.
+        await RunAsync("kill", [$"-{signal}", postmaster.ToString(CultureInfo.InvariantCulture)]);
+        var children = Children(postmaster).Select(static pid => pid.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (children.Count > 0)
+        {
+            try
+            {
+                await RunAsync("kill", [$"-{signal}", .. children]);
+            }
+            catch (InvalidOperationException)
+            {
+                // A backend that exited since it was listed; kill still signalled every other one.
+            }
+        }
+    }
+
+    private static List<int> Children(int parent)
+    {
+        var children = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return children;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_bin is not null && File.Exists(Path.Combine(_folder, "data", "postmaster.pid")))
+        {
+            try
+            {
+                await SignalAsync("CONT");
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
         if (_bin is not null && File.Exists(Path.Combine(_folder, "data", "postmaster.pid")))
         {
             try
