@@ -23,9 +23,11 @@ public sealed class ClusterRateLimitTests(PostgresServer postgres) : IClassFixtu
             "--AgentMesh:Store", "postgres", "--ConnectionStrings:Postgres", database, "--AgentMesh:Encryption:KeyFile", keyFile,
             "--AgentMesh:Cluster:LeaseDuration", "00:00:03", "--AgentMesh:Cluster:CheckInterval", "00:00:00.500",
             "--AgentMesh:RateLimits:TenantBurstMultiple", "100",
+            "--AgentMesh:Audit:SigningKeyFile", Path.Combine(keys.FullName, "audit-signing.key"),
+            "--AgentMesh:Audit:SubjectKeyFile", Path.Combine(keys.FullName, "audit-subjects.key"),
         ];
-        await using var leader = await RedisNode.StartAsync(redis, _prefix, settings: cluster);
-        await using var follower = await RedisNode.StartAsync(redis, _prefix, adminKey: leader.AdminKey, settings: cluster);
+        await using var leader = await RedisNode.StartAsync(redis, _prefix, settings: [.. cluster, "--AgentMesh:Audit:Chain", "node-1"]);
+        await using var follower = await RedisNode.StartAsync(redis, _prefix, adminKey: leader.AdminKey, settings: [.. cluster, "--AgentMesh:Audit:Chain", "node-2"]);
         var tenant = "t-" + Guid.NewGuid().ToString("N")[..12];
         await leader.CreateTenantAsync(tenant, requestsPerSecond: 1);
         var refusedByLeader = false;

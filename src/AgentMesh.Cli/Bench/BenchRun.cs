@@ -31,6 +31,13 @@ internal static class BenchRun
                     keys = ["--AgentMesh:Encryption:KeyFile", keyFile];
                 }
 
+                // Likewise the audit log's checkpoint signing and subject keys: files of the bench's own, made at start.
+                if (settings.Store == StoreKind.Postgres && !settings.NodeConfiguration.Any(static t => t.StartsWith("--AgentMesh:Audit:S", StringComparison.OrdinalIgnoreCase)))
+                {
+                    keys = [.. keys, "--AgentMesh:Audit:SigningKeyFile", Path.Combine(scratch.FullName, "audit-signing.key"),
+                        "--AgentMesh:Audit:SubjectKeyFile", Path.Combine(scratch.FullName, "audit-subjects.key")];
+                }
+
                 node = ServeCommand.Build(
                     scratch.FullName,
                     "http://127.0.0.1:0",
