@@ -68,6 +68,7 @@ public sealed class ClusterFailoverTests(PostgresServer postgres)
         Assert.NotNull(submitWhileDown.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readWhileDown.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileDown.StatusCode);
+        Assert.Matches(@"(?m)^agentmesh_node_ready(\{[^}]*\})? 0(\s|$)", await node.GetStringAsync("/metrics", Cancellation));
 
         await own.StartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -98,6 +99,7 @@ public sealed class ClusterFailoverTests(PostgresServer postgres)
         }
         Assert.Equal(HttpStatusCode.OK, (await node.GetAsync($"/v1/tenants/acme/tasks/{beforeId}", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await node.GetAsync("/health/ready", Cancellation)).StatusCode);
+        Assert.Matches(@"(?m)^agentmesh_node_ready(\{[^}]*\})? 1(\s|$)", await node.GetStringAsync("/metrics", Cancellation));
         after.Dispose();
     }
 

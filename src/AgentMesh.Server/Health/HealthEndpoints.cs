@@ -30,6 +30,8 @@ internal static class HealthEndpoints
     {
         builder.Services.AddSingleton<NodeUptime>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<NodeUptime>());
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<Readiness>());
         return builder;
     }
 
@@ -41,36 +43,9 @@ internal static class HealthEndpoints
         health.MapGet("/detail", DetailAsync);
     }
 
-    /// <summary>Embedded: the store answers and the engine runs. Cluster: the store answers, and this node leads with its engine running or follows a known leader.</summary>
-    private static async Task<IResult> ReadyAsync(
-        MeshEngine engine, [FromServices] ClusterState? cluster, [FromServices] RedisConnection? redis, [FromServices] DependencyBreakers? breakers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(Readiness readiness, CancellationToken cancellationToken)
     {
-        var storeUp = await PingAsync(engine, cancellationToken);
-        var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
-        if (redis is not null)
-        {
-            checks["redis"] = await redis.PingAsync(cancellationToken) is null ? "degraded" : "healthy";
-        }
-
-        bool serving;
-        if (cluster is null || cluster.Role == ClusterRole.Leader)
-        {
-            serving = engine.IsRunning && !engine.IsDiverged;
-            checks["engine"] = !engine.IsRunning ? "unhealthy" : engine.IsDiverged ? "reloading" : "healthy";
-        }
-        else
-        {
-            serving = cluster.LeaderUrl is not null;
-            checks["engine"] = "follower";
-        }
-
-        if (cluster is not null)
-        {
-            checks["cluster"] = cluster.Role == ClusterRole.Leader ? "leader" : cluster.LeaderUrl is { } leader ? $"following {leader}" : "no leader";
-        }
-
-        var breakersAllow = BreakersAllow(breakers, checks);
-        var ready = storeUp && serving && breakersAllow;
+        var (ready, checks) = await readiness.CheckAsync(cancellationToken);
         var report = new HealthReport(ready ? "healthy" : "unhealthy", checks);
         return TypedResults.Json(report, ServerJsonContext.Default.HealthReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
@@ -119,14 +94,7 @@ internal static class HealthEndpoints
     /// node cannot serve without (the store's) makes it unready until a trial call closes it; the NATS relay's does
     /// not, since the outbox keeps every event until it is published.
     /// </summary>
-    private static bool BreakersAllow(DependencyBreakers? breakers, Dictionary<string, string> checks)
-    {
-        var notClosed = (breakers?.States ?? new Dictionary<string, BreakerState>()).Where(static b => b.Value != BreakerState.Closed).ToList();
-        checks["breakers"] = notClosed.Count == 0 ? "closed" : string.Join(", ", notClosed.Select(static b => $"{b.Key} {DependencyBreakers.Name(b.Value)}"));
-        return notClosed.All(static b => b.Key == Dependencies.NatsPublish);
-    }
-
-    private static async Task<bool> PingAsync(MeshEngine engine, CancellationToken cancellationToken)
+    internal static async Task<bool> PingAsync(MeshEngine engine, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using AgentMesh.Engine;
+using AgentMesh.Redis;
+using AgentMesh.Resilience;
+using AgentMesh.Server.Cluster;
+using AgentMesh.Telemetry;
+
+namespace AgentMesh.Server.Health;
+
+/// <summary>
+/// What <c>/health/ready</c> answers — embedded: the store answers, no store breaker is open and the engine runs;
+/// cluster: the same, with this node leading or following a known leader — and the gauge <c>agentmesh_node_ready</c>
+/// (1 ready, 0 not), checked every few seconds as well as on each probe, so an alert can fire on a node no
+/// orchestrator probes.
+/// </summary>
+internal sealed class Readiness : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    private readonly MeshEngine _engine;
+    private readonly ClusterState? _cluster;
+    private readonly RedisConnection? _redis;
+    private readonly DependencyBreakers? _breakers;
+    private readonly TimeProvider _time;
+    private volatile bool _ready;
+
+    public Readiness(MeshEngine engine, IServiceProvider services, IMeterFactory meterFactory, TimeProvider time)
+    {
+        _engine = engine;
+        _cluster = services.GetService<ClusterState>();
+        _redis = services.GetService<RedisConnection>();
+        _breakers = services.GetService<DependencyBreakers>();
+        _time = time;
+        meterFactory.Create(MeshTelemetry.Name).CreateObservableGauge(
+            "agentmesh.node.ready", () => _ready ? 1 : 0, "{node}", "1 while the node is ready (what /health/ready answers), else 0.");
+    }
+
+    public async Task<(bool Ready, Dictionary<string, string> Checks)> CheckAsync(CancellationToken cancellationToken)
+    {
+        var storeUp = await HealthEndpoints.PingAsync(_engine, cancellationToken);
+        var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
+        if (_redis is not null)
+        {
+            checks["redis"] = await _redis.PingAsync(cancellationToken) is null ? "degraded" : "healthy";
+        }
+
+        bool serving;
+        if (_cluster is null || _cluster.Role == ClusterRole.Leader)
+        {
+            serving = _engine.IsRunning && !_engine.IsDiverged;
+            checks["engine"] = !_engine.IsRunning ? "unhealthy" : _engine.IsDiverged ? "reloading" : "healthy";
+        }
+        else
+        {
+            serving = _cluster.LeaderUrl is not null;
+            checks["engine"] = "follower";
+        }
+
+        if (_cluster is not null)
+        {
+            checks["cluster"] = _cluster.Role == ClusterRole.Leader ? "leader" : _cluster.LeaderUrl is { } leader ? $"following {leader}" : "no leader";
+        }
+
+        var ready = storeUp && serving && BreakersAllow(checks);
+        _ready = ready;
+        return (ready, checks);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        do
+        {
+            try
+            {
+                await CheckAsync(stoppingToken);
+            }
+            catch (Exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A check that cannot even be made is a node that is not ready; the next tick checks again.
+                _ready = false;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>A store breaker that is not closed makes the node unready; the NATS breaker only shows (the outbox keeps every event).</summary>
+    private bool BreakersAllow(Dictionary<string, string> checks)
+    {
+        var notClosed = (_breakers?.States ?? new Dictionary<string, BreakerState>()).Where(static b => b.Value != BreakerState.Closed).ToList();
+        checks["breakers"] = notClosed.Count == 0 ? "closed" : string.Join(", ", notClosed.Select(static b => $"{b.Key} {DependencyBreakers.Name(b.Value)}"));
+        return notClosed.All(static b => b.Key == Dependencies.NatsPublish);
+    }
+}
