@@ -312,6 +312,9 @@ public class AgentProtocolTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("{\"results\": [{\"leaseToken\": \"x\", \"outcome\": \"succeeded\"}]}", "results[0].taskId")]
     [InlineData("{\"results\": [null]}", "results[0]")]
     [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"succeeded\", \"traceparent\": \"not-a-trace\"}]}", "results[0].traceparent")]
+    [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"succeeded\", \"usage\": {\"inputTokens\": -1, \"outputTokens\": 2}}]}", "results[0].usage.inputTokens")]
+    [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"succeeded\", \"usage\": {\"inputTokens\": 1}}]}", "results[0].usage.outputTokens")]
+    [InlineData("{\"results\": [{\"taskId\": \"0197a8a0-0000-7000-8000-000000000000\", \"leaseToken\": \"x\", \"outcome\": \"declined\", \"usage\": {\"inputTokens\": 1, \"outputTokens\": 1}}]}", "results[0].usage")]
     public async Task Results_Invalid_Returns400NamingField(string body, string field)
     {
         var tenant = await TenantClient.CreateAsync(node);

@@ -50,6 +50,32 @@ public class MetricsTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(1, Sample(text, "agentmesh_routing_decisions_total", $"tenant=\"{tenant.Tenant}\"", "type=\"nobody-does-this\"", "outcome=\"no_capable_agent\""));
     }
 
+    [Fact]
+    public async Task Metrics_ResultsReportTokenUsage_CountedAsGenAiTokenUsageByTokenType()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        await tenant.ConnectAsync("agent-1", "summarize", maxConcurrency: 2);
+        await tenant.SubmitAsync("summarize");
+        await tenant.SubmitAsync(new { type = "summarize", input = new { n = 2 }, maxAttempts = 1 });
+        var first = await tenant.TakeAsync("agent-1");
+        var second = await tenant.TakeAsync("agent-1");
+
+        var response = await tenant.Http.PostJsonAsync($"{tenant.Path}/agents/agent-1/results", new
+        {
+            results = new object[]
+            {
+                new { taskId = (string)first["taskId"]!, leaseToken = (string)first["leaseToken"]!, outcome = "succeeded", output = new { }, usage = new { inputTokens = 1200, outputTokens = 300 } },
+                new { taskId = (string)second["taskId"]!, leaseToken = (string)second["leaseToken"]!, outcome = "failed", error = new { code = "model_error", message = "refused" }, retryable = false, usage = new { inputTokens = 800, outputTokens = 0 } },
+            },
+        });
+        await Expect.OkAsync(response);
+        var text = await ScrapeAsync();
+
+        Assert.Equal(2000, Sample(text, "agentmesh_genai_token_usage_sum", $"tenant=\"{tenant.Tenant}\"", "type=\"summarize\"", "gen_ai_token_type=\"input\""));
+        Assert.Equal(300, Sample(text, "agentmesh_genai_token_usage_sum", $"tenant=\"{tenant.Tenant}\"", "gen_ai_token_type=\"output\""));
+        Assert.Equal(2, Sample(text, "agentmesh_genai_token_usage_count", $"tenant=\"{tenant.Tenant}\"", "gen_ai_token_type=\"output\""));
+    }
+
     private async Task<string> ScrapeAsync()
     {
         using var anonymous = node.Client(key: null);

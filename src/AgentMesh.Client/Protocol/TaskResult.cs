@@ -26,6 +26,9 @@ public sealed record TaskResult
     /// <summary>For a decline: why.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>Tokens the attempt's model calls used, if the handler reported them; the node counts them in its metrics.</summary>
+    public TokenUsage? Usage { get; init; }
+
     /// <summary>W3C <c>traceparent</c> of the handler's span; the node's completion span continues it. Null when the agent does not trace.</summary>
     public string? Traceparent { get; init; }
 

@@ -55,9 +55,9 @@ public sealed partial class AgentRunner
     {
         var assignment = held.Assignment;
         using var activity = StartActivity(assignment);
+        var context = new AgentTaskContext(held, _tenant, _agentId, _client, _handlerLogger);
         try
         {
-            var context = new AgentTaskContext(held, _tenant, _agentId, _client, _handlerLogger);
             var output = await _handler.HandleAsync(context);
             if (held.IsLeaseLost)
             {
@@ -67,7 +67,7 @@ public sealed partial class AgentRunner
 
             _successRate.Record(true);
             _breaker.Record(success: true);
-            return Traced(TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output), activity);
+            return Traced(TaskResult.Succeeded(assignment.TaskId, assignment.LeaseToken, output) with { Usage = context.Usage }, activity);
         }
         catch (OperationCanceledException) when (held.Token.IsCancellationRequested)
         {
@@ -77,13 +77,15 @@ public sealed partial class AgentRunner
         }
         catch (AgentTaskException exception)
         {
-            return Failure(held, activity, exception.Code, exception.Message, exception.Retryable, exception);
+            return Failure(held, activity, exception.Code, exception.Message, exception.Retryable, exception) is { } failed ? failed with { Usage = context.Usage } : null;
         }
 #pragma warning disable CA1031 // A handler's exception is the task's failure, never the runner's.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return Failure(held, activity, "handler_exception", $"{exception.GetType().Name}: {exception.Message}", retryable: true, exception);
+            return Failure(held, activity, "handler_exception", $"{exception.GetType().Name}: {exception.Message}", retryable: true, exception) is { } failed
+                ? failed with { Usage = context.Usage }
+                : null;
         }
     }
 

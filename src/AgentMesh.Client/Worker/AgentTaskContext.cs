@@ -54,6 +54,22 @@ public sealed class AgentTaskContext
     /// <summary>The client the worker uses, for reads and for submitting more work.</summary>
     public AgentMeshClient Client { get; }
 
+    /// <summary>Tokens reported so far by <see cref="ReportTokenUsage"/>; null when none.</summary>
+    internal TokenUsage? Usage { get; private set; }
+
+    /// <summary>
+    /// Adds the tokens a model call used to this attempt's total; the total goes to the node with the result (success or
+    /// failure) and appears in its GenAI token-usage metric. Call it after each model call.
+    /// </summary>
+    /// <param name="inputTokens">Prompt (input) tokens, 0 or more.</param>
+    /// <param name="outputTokens">Completion (output) tokens, 0 or more.</param>
+    public void ReportTokenUsage(long inputTokens, long outputTokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputTokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputTokens);
+        Usage = Usage is { } sum ? new TokenUsage(sum.InputTokens + inputTokens, sum.OutputTokens + outputTokens) : new TokenUsage(inputTokens, outputTokens);
+    }
+
     /// <summary>
     /// Reports progress. When the node answers that the lease is no longer current, the task's
     /// <see cref="CancellationToken"/> fires instead of an exception.

@@ -58,6 +58,14 @@ public sealed partial class MeshEngine
         }
 
         await WhenCommitted(commit);
+        for (var i = 0; i < reports.Count; i++)
+        {
+            if (reports[i].Usage is { } usage && results[i].IsSuccess && reports[i].Kind is ReportKind.Succeeded or ReportKind.Failed)
+            {
+                _metrics.TokensUsed(tenantId, results[i].Value!.Type, usage.InputTokens, usage.OutputTokens);
+            }
+        }
+
         if (unknown is not null)
         {
             foreach (var i in unknown)

@@ -28,6 +28,12 @@ public sealed record TaskReport(Guid TaskId, string LeaseToken, ReportKind Kind)
     /// <summary>Why the agent declined.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>Tokens the attempt's model calls used, as the agent reported them (results only).</summary>
+    public TokenUsage? Usage { get; init; }
+
     /// <summary>W3C <c>traceparent</c> of the handler's span that produced this report, if the agent traces.</summary>
     public string? TraceParent { get; init; }
 }
+
+/// <summary>Tokens an attempt's model calls used (GenAI token usage), reported by the agent with its result.</summary>
+public sealed record TokenUsage(long InputTokens, long OutputTokens);

@@ -17,6 +17,9 @@ internal sealed class MeshMetrics : IDisposable
     private static readonly double[] RoutingBuckets = [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001];
     private static readonly int[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
+    // The buckets OpenTelemetry's GenAI conventions advise for gen_ai.client.token.usage.
+    private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
     private readonly Meter _meter;
     private readonly Counter<long> _submitted;
     private readonly Counter<long> _completed;
@@ -29,6 +32,7 @@ internal sealed class MeshMetrics : IDisposable
     private readonly Histogram<double> _routingDuration;
     private readonly Histogram<int> _commitBatchSize;
     private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<long> _tokenUsage;
 
     public MeshMetrics(
         IMeterFactory? meterFactory,
@@ -49,6 +53,12 @@ internal sealed class MeshMetrics : IDisposable
         _routingDuration = Seconds("agentmesh.routing.duration", "Time of one routing decision.", RoutingBuckets);
         _commitBatchSize = _meter.CreateHistogram("agentmesh.commit.batch_size", "{change_set}", "Change sets written in one store transaction.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         _commitDuration = Seconds("agentmesh.commit.duration", "Time of one store transaction of the group commit.", CommitBuckets);
+        _tokenUsage = _meter.CreateHistogram(
+            "agentmesh.genai.token.usage",
+            "{token}",
+            "Tokens an attempt's model calls used, as agents report them with results, by tenant, type and gen_ai.token.type (input, output).",
+            tags: null,
+            new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
         _meter.CreateObservableGauge("agentmesh.tasks.unfinished", observeTasks, "{task}", "Unfinished tasks by tenant and status.");
         _meter.CreateObservableGauge("agentmesh.agents", observeAgents, "{agent}", "Registered agents by tenant and status.");
         _meter.CreateObservableGauge("agentmesh.agents.slots", observeSlots, "{slot}", "Agent load: task slots by tenant and state (busy: a lease is held; free: a connected agent can take a task).");
@@ -102,6 +112,20 @@ internal sealed class MeshMetrics : IDisposable
             var deadTags = new TagList { { "tenant", task.Tenant }, { "type", task.Type } };
             _deadLettered.Add(1, deadTags);
         }
+    }
+
+    /// <summary>An accepted result's token usage: one measurement for input and one for output tokens.</summary>
+    public void TokensUsed(string tenant, string type, long inputTokens, long outputTokens)
+    {
+        if (!_tokenUsage.Enabled)
+        {
+            return;
+        }
+
+        var input = new TagList { { "tenant", tenant }, { "type", type }, { "gen_ai.token.type", "input" } };
+        _tokenUsage.Record(inputTokens, input);
+        var output = new TagList { { "tenant", tenant }, { "type", type }, { "gen_ai.token.type", "output" } };
+        _tokenUsage.Record(outputTokens, output);
     }
 
     public void Committed(int changeSets, TimeSpan elapsed)

@@ -104,7 +104,7 @@ internal static partial class AgentEndpoints
         {
             if (ToReport(items[i], $"results[{i}]", errors) is { } report)
             {
-                reports[i] = items[i]!.Traceparent is { } traceParent ? report with { TraceParent = traceParent } : report;
+                reports[i] = report with { TraceParent = items[i]!.Traceparent, Usage = ToUsage(items[i]!, $"results[{i}]", errors) };
             }
         }
 
@@ -131,6 +131,35 @@ internal static partial class AgentEndpoints
         }
 
         return TypedResults.Ok(new ResultsResponse(answer));
+    }
+
+    /// <summary>Token usage may come with a success or a failure: counts from 0 to 10^12.</summary>
+    private static TokenUsage? ToUsage(ResultItem item, string at, FieldErrors errors)
+    {
+        if (item.Usage is not { } usage)
+        {
+            return null;
+        }
+
+        const long Most = 1_000_000_000_000;
+        if (item.Outcome is not ("succeeded" or "failed"))
+        {
+            errors.Add($"{at}.usage", "may only come with a succeeded or failed result.");
+        }
+        else if (usage.InputTokens is not (>= 0 and <= Most))
+        {
+            errors.Add($"{at}.usage.inputTokens", "is required: a whole number from 0 to 10^12.");
+        }
+        else if (usage.OutputTokens is not (>= 0 and <= Most))
+        {
+            errors.Add($"{at}.usage.outputTokens", "is required: a whole number from 0 to 10^12.");
+        }
+        else
+        {
+            return new TokenUsage(usage.InputTokens.Value, usage.OutputTokens.Value);
+        }
+
+        return null;
     }
 
     private static TaskReport? ToReport(ResultItem? item, string at, FieldErrors errors)

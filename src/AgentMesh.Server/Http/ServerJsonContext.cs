@@ -85,7 +85,10 @@ internal sealed record ResultItem(
     string? Reason,
     double? Percent,
     string? Message,
-    string? Traceparent = null);
+    string? Traceparent = null,
+    UsageItem? Usage = null);
+
+internal sealed record UsageItem(long? InputTokens, long? OutputTokens);
 
 internal sealed record ResultsRequest(IReadOnlyList<ResultItem>? Results);
 

@@ -23,6 +23,33 @@ public class AgentRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_HandlerReportsTokenUsage_ResultCarriesTheTotalOnSuccessAndFailure()
+    {
+        var node = new FakeNode();
+        node.Assign(FakeNode.Assignment("t1"));
+        node.Assign(FakeNode.Assignment("t2"));
+        var handler = new DelegateHandler(context =>
+        {
+            context.ReportTokenUsage(1000, 200);
+            context.ReportTokenUsage(500, 50);
+            if (context.TaskId == "t2")
+            {
+                throw new AgentTaskException("model_error", "the model refused", retryable: false);
+            }
+
+            return ValueTask.FromResult<JsonElement?>(null);
+        });
+        await using var agent = RunningAgent.Start(node, handler);
+
+        var results = new[] { await node.NextResultAsync(), await node.NextResultAsync() }.OrderBy(static r => r.TaskId).ToArray();
+
+        Assert.Equal(ResultOutcome.Succeeded, results[0].Outcome);
+        Assert.Equal(new TokenUsage(1500, 250), results[0].Usage);
+        Assert.Equal(ResultOutcome.Failed, results[1].Outcome);
+        Assert.Equal(new TokenUsage(1500, 250), results[1].Usage);
+    }
+
+    [Fact]
     public async Task RunAsync_ManyAssignments_ConcurrencyNeverExceedsMax()
     {
         var node = new FakeNode();
