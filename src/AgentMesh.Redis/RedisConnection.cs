@@ -22,6 +22,8 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     private volatile ConnectionMultiplexer? _multiplexer;
     private volatile string? _lastError;
     private int _up;
+    private readonly Lock _gate = new();
+    private readonly List<Action<IConnectionMultiplexer>> _onConnection = [];
 
     /// <summary>Reads the settings; nothing is connected before <see cref="StartAsync"/>.</summary>
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
@@ -85,7 +87,40 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
             RedisLog.NotConnected(_logger, Endpoint);
         }
 
-        _multiplexer = multiplexer;
+        Action<IConnectionMultiplexer>[] callbacks;
+        lock (_gate)
+        {
+            _multiplexer = multiplexer;
+            callbacks = [.. _onConnection];
+        }
+
+        foreach (var callback in callbacks)
+        {
+            callback(multiplexer);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="callback"/> with the multiplexer once it exists (at once if it does already): for
+    /// instrumentation that needs the connection, such as tracing of Redis commands.
+    /// </summary>
+    public void WhenCreated(Action<IConnectionMultiplexer> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ConnectionMultiplexer? existing;
+        lock (_gate)
+        {
+            existing = _multiplexer;
+            if (existing is null)
+            {
+                _onConnection.Add(callback);
+            }
+        }
+
+        if (existing is not null)
+        {
+            callback(existing);
+        }
     }
 
     /// <summary>Nothing to do: the connection stays usable until the host disposes of it.</summary>

@@ -1,3 +1,4 @@
+using AgentMesh.Redis;
 using AgentMesh.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -30,6 +31,9 @@ internal static class NodeTelemetry
     /// <summary>Activity sources recorded besides ASP.NET Core and HttpClient; a client library with its own source is added here.</summary>
     private static readonly string[] TracedSources = [MeshTelemetry.Name, NpgsqlInstrumentation, NatsInstrumentation];
 
+    /// <summary>How often the Redis instrumentation turns the commands it profiled into spans.</summary>
+    private static readonly TimeSpan RedisSpanFlushInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Records spans even without an OTLP endpoint (for an in-process listener). Default false.</summary>
     public const string TracingSetting = "AgentMesh:Telemetry:Tracing";
 
@@ -50,7 +54,10 @@ internal static class NodeTelemetry
             telemetry.WithTracing(static tracing => tracing
                 .AddSource(TracedSources)
                 .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsProbe(http.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddRedisInstrumentation(static o => o.FlushInterval = RedisSpanFlushInterval)
+                .ConfigureRedisInstrumentation(static (services, redis) =>
+                    services.GetService<RedisConnection>()?.WhenCreated(connection => redis.AddConnection(connection))));
         }
 
         if (exportOtlp)
