@@ -61,7 +61,8 @@ internal sealed class Readiness : BackgroundService
             checks["cluster"] = _cluster.Role == ClusterRole.Leader ? "leader" : _cluster.LeaderUrl is { } leader ? $"following {leader}" : "no leader";
         }
 
-        var ready = storeUp && serving && BreakersAllow(checks);
+        var breakersAllow = BreakersAllow(checks);
+        var ready = storeUp && serving && breakersAllow;
         _ready = ready;
         return (ready, checks);
     }
