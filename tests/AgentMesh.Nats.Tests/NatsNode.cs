@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AgentMesh.Nats.Outbox;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Storage;
+using AgentMesh.TestKit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,4 +1,5 @@
 using System.Net;
+using AgentMesh.TestKit;
 using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.Nats.Tests;

@@ -1,4 +1,5 @@
 using AgentMesh.Events;
+using AgentMesh.TestKit;
 using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.Nats.Tests;

@@ -4,6 +4,7 @@ using AgentMesh.Sqlite;
 using AgentMesh.Storage;
 using AgentMesh.TestKit.Services;
 using AgentMesh.TestKit.Storage;
+using AgentMesh.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

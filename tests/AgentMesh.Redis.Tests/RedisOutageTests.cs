@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentMesh.TestKit;
 using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.Redis.Tests;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using AgentMesh.TestKit;
 using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.Redis.Tests;

@@ -16,7 +16,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
     private static readonly string[] SearchFolders = ["/usr/sbin", "/usr/local/bin", "/usr/bin"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "agentmesh-nats", Guid.NewGuid().ToString("N"));
-    private readonly string? _binary = FindBinary();
+    private readonly string? _binary = LocalService.FindBinary("nats-server", SearchFolders);
     private Process? _process;
     private int _port;
 
@@ -48,7 +48,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
     {
         if (_binary is null)
         {
-            if (IsCi)
+            if (LocalService.IsCi)
             {
                 throw new InvalidOperationException("nats-server is not installed (looked on PATH and in /usr/sbin); CI needs it: apt-get install nats-server.");
             }
@@ -56,7 +56,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
             return;
         }
 
-        _port = FreePort();
+        _port = LocalService.FreePort();
         await StartAsync();
     }
 
@@ -144,13 +144,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
             throw new InvalidOperationException("nats-server is not running.");
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("Could not run kill.");
-        await kill.WaitForExitAsync();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
-        }
+        await Task.Run(() => LocalService.Signal(process, signal));
     }
 
     /// <summary>Kills the server at once (SIGKILL), as a crash would; <see cref="StartAsync"/> brings it back.</summary>
@@ -174,40 +168,17 @@ public sealed class NatsServerFixture : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { } process)
-        {
-            if (!process.HasExited)
-            {
-                // A paused process takes SIGKILL too; nothing to resume first.
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-            _process = null;
-        }
-
-        try
-        {
-            if (Directory.Exists(_folder))
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-
+        // A paused process takes SIGKILL too; nothing to resume first.
+        LocalService.KillAndRemove(_process, _folder);
+        _process = null;
         return ValueTask.CompletedTask;
     }
-
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private void EnsureInstalled()
     {
         if (_binary is null)
         {
-            Assert.False(IsCi, "nats-server is not installed (looked on PATH and in /usr/sbin); CI needs it: apt-get install nats-server.");
+            Assert.False(LocalService.IsCi, "nats-server is not installed (looked on PATH and in /usr/sbin); CI needs it: apt-get install nats-server.");
             Assert.Skip("nats-server is not installed (apt-get install nats-server).");
         }
     }
@@ -237,19 +208,4 @@ public sealed class NatsServerFixture : IAsyncLifetime
         throw new TimeoutException($"nats-server did not accept connections on port {_port} within {StartTimeout.TotalSeconds} s.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindBinary()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(SearchFolders)
-            .Select(static folder => Path.Combine(folder, "nats-server"))
-            .FirstOrDefault(File.Exists);
-    }
 }

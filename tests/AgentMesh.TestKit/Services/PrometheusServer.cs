@@ -35,9 +35,9 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Skips the test (fails it on CI) when Prometheus is not installed.</summary>
     public static void Require()
     {
-        if (FindBinary() is null)
+        if (LocalService.FindBinary("prometheus", SearchFolders) is null)
         {
-            Assert.False(IsCi, "prometheus is not installed (looked on PATH and in /usr/bin); CI needs it: apt-get install prometheus.");
+            Assert.False(LocalService.IsCi, "prometheus is not installed (looked on PATH and in /usr/bin); CI needs it: apt-get install prometheus.");
             Assert.Skip("prometheus is not installed (apt-get install prometheus).");
         }
     }
@@ -46,10 +46,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static async Task<PrometheusServer> StartAsync(params Uri[] targets)
     {
         Require();
-        var server = new PrometheusServer(FreePort());
+        var server = new PrometheusServer(LocalService.FreePort());
         try
         {
-            await server.StartProcessAsync(FindBinary()!, targets);
+            await server.StartProcessAsync(LocalService.FindBinary("prometheus", SearchFolders)!, targets);
             return server;
         }
         catch
@@ -104,31 +104,12 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_process is { } process)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-            }
-
-            process.Dispose();
-            _process = null;
-        }
-
+        LocalService.KillAndRemove(_process, _folder);
+        _process = null;
         _http.Dispose();
-        try
-        {
-            if (Directory.Exists(_folder))
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
+        return ValueTask.CompletedTask;
     }
 
     private async Task StartProcessAsync(string binary, Uri[] targets)
@@ -219,18 +200,4 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    private static string? FindBinary()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH")?.Split(':', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return path.Concat(SearchFolders).Select(folder => Path.Combine(folder, "prometheus")).FirstOrDefault(File.Exists);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

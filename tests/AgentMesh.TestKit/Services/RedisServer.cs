@@ -18,7 +18,7 @@ public sealed class RedisServer : IAsyncLifetime
     private static readonly string[] SearchFolders = ["/usr/bin", "/usr/sbin", "/usr/local/bin"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "agentmesh-redis-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly string? _binary = FindBinary();
+    private readonly string? _binary = LocalService.FindBinary("redis-server", SearchFolders);
     private Process? _process;
     private bool _paused;
     private bool _persistent;
@@ -54,7 +54,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_folder);
-        Port = FreePort();
+        Port = LocalService.FreePort();
         await StartAsync();
     }
 
@@ -133,7 +133,7 @@ public sealed class RedisServer : IAsyncLifetime
 
         if (!process.HasExited)
         {
-            Signal(process, "TERM");
+            LocalService.Signal(process, "TERM");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
@@ -156,7 +156,7 @@ public sealed class RedisServer : IAsyncLifetime
         Require();
         if (_process is { HasExited: false } process && !_paused)
         {
-            Signal(process, "STOP");
+            LocalService.Signal(process, "STOP");
             _paused = true;
         }
     }
@@ -167,47 +167,16 @@ public sealed class RedisServer : IAsyncLifetime
         Require();
         if (_process is { HasExited: false } process && _paused)
         {
-            Signal(process, "CONT");
+            LocalService.Signal(process, "CONT");
             _paused = false;
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { } process)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-            _process = null;
-        }
-
-        try
-        {
-            if (Directory.Exists(_folder))
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
+        LocalService.KillAndRemove(_process, _folder);
+        _process = null;
         return ValueTask.CompletedTask;
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("Could not run kill.");
-        kill.WaitForExit();
     }
 
     private async Task WaitUntilAnsweringAsync(Process process)
@@ -247,19 +216,4 @@ public sealed class RedisServer : IAsyncLifetime
         throw new TimeoutException($"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds} s.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindBinary()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(SearchFolders)
-            .Select(static folder => Path.Combine(folder, "redis-server"))
-            .FirstOrDefault(File.Exists);
-    }
 }

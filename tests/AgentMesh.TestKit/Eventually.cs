@@ -1,7 +1,7 @@
-namespace AgentMesh.Nats.Tests;
+namespace AgentMesh.TestKit;
 
 /// <summary>Polls a condition until it holds, failing the test with what it waited for after a bounded wait.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, string what, int seconds = 20)
     {
