@@ -152,7 +152,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
         await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM agentmesh_audit.entries WHERE chain = $1 ORDER BY seq DESC LIMIT 1");
         command.Parameters.Add(new NpgsqlParameter { Value = chain });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? AuditEntryRows.Read(reader) : null;
     }
 
     public async IAsyncEnumerable<AuditEntry> ReadAsync(string chain, long fromSequence, long toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -165,7 +165,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return Read(reader);
+            yield return AuditEntryRows.Read(reader);
         }
     }
 
@@ -285,7 +285,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(Read(reader));
+                entries.Add(AuditEntryRows.Read(reader));
             }
         }
 
@@ -357,27 +357,6 @@ public sealed partial class PostgresAuditStore : IAuditStore
         }
     }
 
-    /// <summary>Reads a row as stored; values that do not parse are kept in a form that makes the entry's hash fail rather than throwing.</summary>
-    private static AuditEntry Read(NpgsqlDataReader reader)
-    {
-        var outcome = AuditNames.TryParseOutcome(reader.GetString(11), out var parsedOutcome) ? parsedOutcome : (AuditOutcome)byte.MaxValue;
-        var classification = AuditNames.TryParseClassification(reader.GetString(15), out var parsedClass) ? parsedClass : (DataClassification)byte.MaxValue;
-        var e = new AuditEvent(
-            AuditEncoding.FromMicroseconds(reader.GetInt64(2)),
-            Text(reader, 3),
-            new AuditActor(reader.GetString(4), Text(reader, 5), Text(reader, 6), Text(reader, 7)),
-            reader.GetString(8),
-            new AuditResource(reader.GetString(9), Text(reader, 10)),
-            outcome,
-            Text(reader, 12),
-            Text(reader, 13),
-            Text(reader, 14),
-            classification,
-            AuditDetailsText.Parse(reader.GetString(16)));
-        return new AuditEntry(reader.GetString(0), reader.GetInt64(1), e, reader.GetFieldValue<byte[]>(17), reader.GetFieldValue<byte[]>(18));
-    }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

@@ -65,27 +65,6 @@ internal static class AuditRows
         return command;
     }
 
-    /// <summary>Reads a row as stored; values that do not parse are kept in a form that makes the entry's hash fail rather than throwing.</summary>
-    public static AuditEntry Read(SqliteDataReader reader)
-    {
-        // An unknown spelling becomes a value no writer produces, so the entry's hash fails instead of matching by accident.
-        var outcome = AuditNames.TryParseOutcome(reader.GetString(11), out var parsedOutcome) ? parsedOutcome : (AuditOutcome)byte.MaxValue;
-        var classification = AuditNames.TryParseClassification(reader.GetString(15), out var parsedClass) ? parsedClass : (DataClassification)byte.MaxValue;
-        var e = new AuditEvent(
-            AuditEncoding.FromMicroseconds(reader.GetInt64(2)),
-            Text(reader, 3),
-            new AuditActor(reader.GetString(4), Text(reader, 5), Text(reader, 6), Text(reader, 7)),
-            reader.GetString(8),
-            new AuditResource(reader.GetString(9), Text(reader, 10)),
-            outcome,
-            Text(reader, 12),
-            Text(reader, 13),
-            Text(reader, 14),
-            classification,
-            ParseDetails(reader.GetString(16)));
-        return new AuditEntry(reader.GetString(0), reader.GetInt64(1), e, (byte[])reader.GetValue(17), (byte[])reader.GetValue(18));
-    }
-
     public static SqliteCommand Query(SqliteConnection connection, AuditQuery query)
     {
         var command = connection.CreateCommand();
@@ -137,8 +116,4 @@ internal static class AuditRows
     }
 
     public static string DetailsJson(IReadOnlyDictionary<string, string> details) => AuditDetailsText.Write(details);
-
-    public static IReadOnlyDictionary<string, string> ParseDetails(string json) => AuditDetailsText.Parse(json);
-
-    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -154,7 +154,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
         command.CommandText = $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = @chain ORDER BY seq DESC LIMIT 1";
         command.Parameters.AddWithValue("@chain", chain);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? AuditRows.Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? AuditEntryRows.Read(reader) : null;
     }
 
     public async IAsyncEnumerable<AuditEntry> ReadAsync(string chain, long fromSequence, long toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -168,7 +168,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return AuditRows.Read(reader);
+            yield return AuditEntryRows.Read(reader);
         }
     }
 
@@ -250,7 +250,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(AuditRows.Read(reader));
+                entries.Add(AuditEntryRows.Read(reader));
             }
         }
 
