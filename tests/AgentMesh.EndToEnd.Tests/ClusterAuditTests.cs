@@ -26,8 +26,15 @@ public sealed class ClusterAuditTests(PostgresServer postgres)
             Assert.Equal(HttpStatusCode.OK, (await leaver.GetAsync("/v1/tenants/acme/tasks?owner=leaver@example.com", Cancellation)).StatusCode);
         }
 
-        cluster.Kill(0);
+        // Audit entries are written behind the answer; the old leader's must be stored before it dies.
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await ItemsAsync(follower, $"/v1/audit/entries?actor={keyId}")).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Cancellation);
+        }
+
+        cluster.Kill(0);
+        deadline = DateTime.UtcNow.AddSeconds(30);
         HttpResponseMessage created;
         while ((created = await follower.PostAsJsonAsync("/v1/tenants", new { id = "globex", name = "Globex" }, Cancellation)).StatusCode != HttpStatusCode.Created && DateTime.UtcNow < deadline)
         {
