@@ -58,11 +58,17 @@ public sealed partial class MeshEngine
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             reader.TryRead(out _);
-            if (!await RoundAsync("dispatch", () => ReloadIfDivergedAsync(cancellationToken), cancellationToken) || IsDiverged)
+            if (!await RoundAsync("dispatch", () => ReloadIfDivergedAsync(cancellationToken), cancellationToken))
             {
-                // Try again soon: the store may answer by then, or the sweep's reload be done.
+                // Try again soon: the store may answer by then.
                 await Task.Delay(_options.SweepInterval, _time, cancellationToken);
                 _dispatchSignal.Writer.TryWrite(true);
+                continue;
+            }
+
+            if (IsDiverged)
+            {
+                // The sweep is reloading; when it is done, every tenant with queued work signals this loop again.
                 continue;
             }
 
