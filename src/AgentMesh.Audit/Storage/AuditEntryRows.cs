@@ -31,5 +31,23 @@ public static class AuditEntryRows
         return new AuditEntry(reader.GetString(0), reader.GetInt64(1), e, reader.GetFieldValue<byte[]>(17), reader.GetFieldValue<byte[]>(18));
     }
 
+    /// <summary>Runs a query that selects up to <paramref name="limit"/> + 1 rows in order: the first <paramref name="limit"/>, and a cursor when there are more.</summary>
+    public static async Task<AuditPage> ReadPageAsync(DbCommand command, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var entries = new List<AuditEntry>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(Read(reader));
+            }
+        }
+
+        var more = entries.Count > limit;
+        var page = more ? entries[..limit] : entries;
+        return new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null);
+    }
+
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

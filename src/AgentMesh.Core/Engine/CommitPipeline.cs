@@ -17,6 +17,8 @@ namespace AgentMesh.Engine;
 /// </summary>
 internal sealed partial class CommitPipeline : IDisposable
 {
+    private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly IMeshStore _store;
     private readonly Channel<PendingCommit> _channel;
     private readonly SemaphoreSlim _places;
@@ -112,8 +114,6 @@ internal sealed partial class CommitPipeline : IDisposable
             _refusing = false;
         }
     }
-
-    private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(5);
 
     private void Refuse()
     {

@@ -280,18 +280,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
         }
 
         command.CommandText = $"SELECT {Columns} FROM agentmesh_audit.entries {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY time, chain, seq LIMIT {Parameter((long)query.Limit + 1)}";
-        var entries = new List<AuditEntry>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                entries.Add(AuditEntryRows.Read(reader));
-            }
-        }
-
-        var more = entries.Count > query.Limit;
-        var page = more ? entries[..query.Limit] : entries;
-        return new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null);
+        return await AuditEntryRows.ReadPageAsync(command, query.Limit, cancellationToken);
     }
 
     public async Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken)

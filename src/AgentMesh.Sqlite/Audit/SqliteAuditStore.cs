@@ -245,18 +245,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
     {
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var command = AuditRows.Query(connection, query);
-        var entries = new List<AuditEntry>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                entries.Add(AuditEntryRows.Read(reader));
-            }
-        }
-
-        var more = entries.Count > query.Limit;
-        var page = more ? entries[..query.Limit] : entries;
-        return new AuditPage(page, more ? AuditCursor.Of(page[^1]).Encode() : null);
+        return await AuditEntryRows.ReadPageAsync(command, query.Limit, cancellationToken);
     }
 
     public async Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken)
