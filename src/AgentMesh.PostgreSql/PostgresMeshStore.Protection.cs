@@ -1,4 +1,5 @@
 using AgentMesh.PostgreSql.Rows;
+using AgentMesh.Protection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,11 +13,14 @@ public sealed partial class PostgresMeshStore
     /// Rewrites every task whose input or output is not under the protector's current key (older keys, or clear text
     /// written before encryption), a batch of rows per transaction, and returns how many tasks it rewrote. Safe while
     /// nodes run: a row is rewritten only if its version is still the one read, so a change a node made meanwhile is
-    /// never overwritten (that row is written by the node under its own current key).
+    /// never overwritten (that row is left as the node wrote it and counted as skipped). Reads and writes across
+    /// tenants under row-level security, as the engine does (tenant <c>*</c>).
     /// </summary>
-    public async Task<int> ReencryptAsync(CancellationToken cancellationToken)
+    public async Task<int> ReencryptAsync(IProgress<ReencryptProgress>? progress, CancellationToken cancellationToken)
     {
+        var scanned = 0;
         var rewritten = 0;
+        var skipped = 0;
         var after = Guid.Empty;
         while (true)
         {
@@ -31,11 +35,16 @@ public sealed partial class PostgresMeshStore
             }
 
             after = rows[^1].Id;
+            scanned += rows.Count;
             var stale = rows.Where(row => !_protector.IsCurrent(row.Input) || (row.Output is not null && !_protector.IsCurrent(row.Output))).ToList();
             if (stale.Count > 0)
             {
-                rewritten += await RewriteAsync(stale, cancellationToken);
+                var written = await RewriteAsync(stale, cancellationToken);
+                rewritten += written;
+                skipped += stale.Count - written;
             }
+
+            progress?.Report(new ReencryptProgress(scanned, rewritten, skipped));
         }
     }
 
@@ -45,6 +54,9 @@ public sealed partial class PostgresMeshStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Scope(AllTenants));
+
+        // The version check is the compare-and-set: every write of a node raises it, and a row a node is writing
+        // right now is re-checked after its lock is released (read committed), so the newer write wins.
         var update = new NpgsqlBatchCommand(
             """
             UPDATE tasks AS t SET input = u.input, output = u.output

@@ -15,13 +15,14 @@ public sealed partial class SqliteMeshStore
     /// written before encryption), in batches of one transaction each, and returns how many tasks it rewrote. Meant for a
     /// store no node is running on: a node keeps writing with the key it started with.
     /// </summary>
-    public async Task<int> ReencryptAsync(CancellationToken cancellationToken)
+    public async Task<int> ReencryptAsync(IProgress<ReencryptProgress>? progress, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var write = _write ?? throw NotInitialized();
+            var scanned = 0;
             var rewritten = 0;
             var after = string.Empty;
             while (true)
@@ -45,7 +46,9 @@ public sealed partial class SqliteMeshStore
                 }
 
                 after = batch[^1].Id;
+                scanned += batch.Count;
                 rewritten += await RewriteAsync(write, batch, cancellationToken);
+                progress?.Report(new ReencryptProgress(scanned, rewritten, Skipped: 0));
             }
         }
         finally

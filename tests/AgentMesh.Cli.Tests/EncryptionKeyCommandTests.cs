@@ -35,6 +35,7 @@ public sealed class EncryptionKeyCommandTests : IDisposable
         var newKey = PayloadKeyFile.Read(KeyFile, "test").CurrentKeyId;
         Assert.NotEqual(firstKey, newKey);
         Assert.Contains(newKey, rotated.Out, StringComparison.Ordinal);
+        Assert.Contains("1 tasks read, 1 re-encrypted", reencrypted.Out, StringComparison.Ordinal);
         Assert.Contains($"Re-encrypted 1 tasks under key {newKey}", reencrypted.Out, StringComparison.Ordinal);
         Assert.Equal(newKey, ProtectedPayload.KeyId(RawInput(id)));
         Assert.DoesNotContain("Ovidia", RawInput(id), StringComparison.Ordinal);
@@ -93,15 +94,15 @@ public sealed class EncryptionKeyCommandTests : IDisposable
             await store.CommitAsync([new ChangeSet().Put(task)], TestContext.Current.CancellationToken);
         }
 
-        var keyFile = new[] { "--AgentMesh:Encryption:KeyFile", KeyFile };
-        var rotated = await Cli.RunAsync(["keys", "rotate", "--data", _data, .. keyFile]);
-        var reencrypted = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, .. keyFile]);
-        var again = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, .. keyFile]);
+        var rotated = await Cli.RunAsync("keys", "rotate", "--key-file", KeyFile);
+        var reencrypted = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile);
+        var again = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile);
 
         Assert.Equal(0, rotated.ExitCode);
         Assert.Equal(0, reencrypted.ExitCode);
         var newKey = PayloadKeyFile.Read(KeyFile, "test").CurrentKeyId;
         Assert.NotEqual(firstKey, newKey);
+        Assert.Contains("1 tasks read, 1 re-encrypted, 0 changed meanwhile", reencrypted.Out, StringComparison.Ordinal);
         Assert.Contains($"Re-encrypted 1 tasks under key {newKey}", reencrypted.Out, StringComparison.Ordinal);
         Assert.Contains("Re-encrypted 0 tasks", again.Out, StringComparison.Ordinal);
         await using var raw = new NpgsqlConnection(PostgresServer.AsSuperuser(connectionString));
@@ -110,6 +111,21 @@ public sealed class EncryptionKeyCommandTests : IDisposable
         var input = (string)(await select.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(newKey, ProtectedPayload.KeyId(input));
         Assert.DoesNotContain("Ovidia", input, StringComparison.Ordinal);
+        await using var reader = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, new EncryptionOptions { KeyFile = KeyFile }.CreateProtector(_data, sharedStore: true));
+        await reader.InitializeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(SecretInput, (await reader.GetTaskAsync("acme", task.Id, TestContext.Current.CancellationToken))!.Input);
+    }
+
+    [Fact]
+    public async Task Reencrypt_PostgresKeyFileMissing_FailsNamingTheFile()
+    {
+        var missing = Path.Combine(_data, "nowhere.keys");
+
+        var result = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=nobody", "--key-file", missing);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains(missing, result.Error, StringComparison.Ordinal);
+        Assert.Contains("AgentMesh:Encryption:KeyFile", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class EncryptionTests : IDisposable
         await using (var store = await OpenAsync(Keyrings.Rotated()))
         {
             await store.CommitAsync([new ChangeSet().Put(current)], Cancellation);
-            rewritten = await store.ReencryptAsync(Cancellation);
+            rewritten = await store.ReencryptAsync(progress: null, Cancellation);
         }
 
         Assert.Equal(2, rewritten);
@@ -96,7 +96,7 @@ public sealed class EncryptionTests : IDisposable
         await using var withoutFirst = await OpenAsync(Keyrings.OnlySecond());
         MeshAssert.Equal(clear, await withoutFirst.GetTaskAsync("acme", clear.Id, Cancellation));
         MeshAssert.Equal(old, await withoutFirst.GetTaskAsync("acme", old.Id, Cancellation));
-        Assert.Equal(0, await withoutFirst.ReencryptAsync(Cancellation));
+        Assert.Equal(0, await withoutFirst.ReencryptAsync(progress: null, Cancellation));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal static class EncryptionKeyCommands
 {
     public static Command Create()
     {
-        var group = new Command("keys", "Encryption keys of task input and output at rest (offline, against a stopped node's data folder).")
+        var group = new Command("keys", "Encryption keys of task input and output at rest: a stopped node's data folder, or a cluster's PostgreSQL.")
         {
             RotateCommand(),
             ReencryptCommand(),
@@ -30,17 +30,15 @@ internal static class EncryptionKeyCommands
         return group;
     }
 
-    private static Option<string> DataOption() =>
-        new("--data") { Description = "The node's data folder.", DefaultValueFactory = static _ => "./data" };
-
     private static Command RotateCommand()
     {
-        var data = DataOption();
-        var command = new Command("rotate", "Add a new key to the key file; the node writes with it after its next start.") { data };
+        var keys = new KeyArguments();
+        var command = new Command("rotate", "Add a new key to the key file; the node writes with it after its next start.");
+        keys.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
-        command.Action = new KeyAction(static async (result, data, output, _) =>
+        command.Action = new KeyAction(async (result, output, _) =>
         {
-            var (options, dataPath) = Settings(result, data);
+            var (options, dataPath) = keys.Settings(result);
             var path = options.KeyFilePath(dataPath)
                 ?? throw new InvalidOperationException($"Keys come from {EncryptionOptions.Section}:Keys: add one there and set {EncryptionOptions.Section}:CurrentKey.");
             if (!string.IsNullOrEmpty(options.KeyFile) && !File.Exists(path))
@@ -49,27 +47,25 @@ internal static class EncryptionKeyCommands
             }
 
             var id = PayloadKeyFile.AddKey(path);
-            await output.Out.WriteLineAsync($"Added key {id} to {path}. Restart the node to write with it, then run 'agentmesh keys reencrypt' with the node stopped.");
-        }, data);
+            await output.Out.WriteLineAsync($"Added key {id} to {path}. Restart the nodes that read it to write with it, then run 'agentmesh keys reencrypt'.");
+        });
         return command;
     }
 
     private static Command ReencryptCommand()
     {
-        var data = DataOption();
+        var keys = new KeyArguments();
         var stores = new StoreArguments();
         var command = new Command(
             "reencrypt",
-            "Rewrite every task's input and output under the newest key: an embedded node's database (stop the node), or PostgreSQL with --store postgres (nodes may run).")
-        {
-            data,
-        };
+            "Rewrite every task's input and output under the newest key: an embedded node's database (stop the node), or PostgreSQL with --store postgres (nodes may run).");
+        keys.AddTo(command);
         command.Options.Add(stores.Store);
         command.Options.Add(stores.Postgres);
         command.TreatUnmatchedTokensAsErrors = false;
-        command.Action = new KeyAction(async (result, data, output, cancellationToken) =>
+        command.Action = new KeyAction(async (result, output, cancellationToken) =>
         {
-            var (options, dataPath) = Settings(result, data);
+            var (options, dataPath) = keys.Settings(result);
             if (!options.Enabled)
             {
                 throw new InvalidOperationException($"{EncryptionOptions.Section}:Enabled is false: there is no key to encrypt with.");
@@ -100,10 +96,10 @@ internal static class EncryptionKeyCommands
             {
                 await using var store = new SqliteMeshStore(new SqliteStoreOptions { Path = databasePath }, NullLogger<SqliteMeshStore>.Instance, protector);
                 await store.InitializeAsync(cancellationToken);
-                var rewritten = await store.ReencryptAsync(cancellationToken);
+                var rewritten = await store.ReencryptAsync(new ReencryptReport(output.Out, TimeProvider.System), cancellationToken);
                 await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in {databasePath}.");
             }
-        }, data);
+        });
         return command;
     }
 
@@ -117,9 +113,14 @@ internal static class EncryptionKeyCommands
             throw new InvalidOperationException("--store postgres needs --postgres <connection string> (or ConnectionStrings__Postgres).");
         }
 
-        if (options.Keys.Count == 0 && (string.IsNullOrEmpty(options.KeyFile) || !File.Exists(options.KeyFilePath(dataPath))))
+        if (options.Keys.Count == 0 && string.IsNullOrEmpty(options.KeyFile))
         {
-            throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: give the key file the cluster's nodes share (--{EncryptionOptions.Section}:KeyFile <path>).");
+            throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: give the key file the cluster's nodes share (--key-file <path>).");
+        }
+
+        if (options.Keys.Count == 0 && !File.Exists(options.KeyFilePath(dataPath)))
+        {
+            throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {options.KeyFilePath(dataPath)} does not exist.");
         }
 
         var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath, sharedStore: true);
@@ -127,26 +128,24 @@ internal static class EncryptionKeyCommands
         {
             await using var store = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, protector);
             await store.InitializeAsync(cancellationToken);
-            var rewritten = await store.ReencryptAsync(cancellationToken);
+            var report = new ReencryptReport(output.Out, TimeProvider.System);
+            var rewritten = await store.ReencryptAsync(report, cancellationToken);
             await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in PostgreSQL store {store.Description}.");
+            if (report.Last.Skipped > 0)
+            {
+                await output.Out.WriteLineAsync($"{report.Last.Skipped} tasks changed while being re-encrypted were left as their node wrote them: run the command again.");
+            }
         }
     }
 
-    private static (EncryptionOptions Options, string DataPath) Settings(ParseResult result, Option<string> data)
-    {
-        var options = new EncryptionOptions();
-        Configuration(result).GetSection(EncryptionOptions.Section).Bind(options);
-        return (options, Path.GetFullPath(result.GetValue(data)!));
-    }
-
-    private static IConfigurationRoot Configuration(ParseResult result) => new ConfigurationBuilder()
+    internal static IConfigurationRoot Configuration(ParseResult result) => new ConfigurationBuilder()
         .SetBasePath(Directory.GetCurrentDirectory())
         .AddJsonFile("appsettings.json", optional: true)
         .AddEnvironmentVariables()
         .AddCommandLine([.. result.UnmatchedTokens])
         .Build();
 
-    private sealed class KeyAction(Func<ParseResult, Option<string>, CommandOutput, CancellationToken, Task> run, Option<string> data) : AsynchronousCommandLineAction
+    private sealed class KeyAction(Func<ParseResult, CommandOutput, CancellationToken, Task> run) : AsynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
 
@@ -160,7 +159,7 @@ internal static class EncryptionKeyCommands
 
             try
             {
-                await run(parseResult, data, output, cancellationToken);
+                await run(parseResult, output, cancellationToken);
                 return ExitCodes.Ok;
             }
             catch (InvalidOperationException exception)
