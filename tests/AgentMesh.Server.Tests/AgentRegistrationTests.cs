@@ -52,6 +52,13 @@ public class AgentRegistrationTests(NodeFixture node) : IClassFixture<NodeFixtur
     public async Task Register_MissingName_Returns400NamingName() =>
         await AssertRejectedAsync(Valid(b => b.Remove("name")), "name");
 
+    [Theory]
+    [InlineData("name")]
+    [InlineData("type")]
+    [InlineData("description")]
+    public async Task Register_NulInTextField_Returns400NamingIt(string field) =>
+        await AssertRejectedAsync(Valid(b => b[field] = "a\0b"), field);
+
     [Fact]
     public async Task Register_NameOf257Characters_Returns400NamingName() =>
         await AssertRejectedAsync(Valid(b => b["name"] = new string('n', 257)), "name");

@@ -93,6 +93,87 @@ public class AuthenticationTests(NodeFixture node) : IClassFixture<NodeFixture>
         await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
+    public static TheoryData<string, string> Writes { get; } = new()
+    {
+        { "POST", "/tasks" },
+        { "POST", "/tasks:batch" },
+        { "PUT", "/agents/agent-1" },
+        { "POST", "/keys" },
+    };
+
+    private static Task<HttpResponseMessage> WriteAsync(HttpClient client, string method, string path) =>
+        client.SendTextAsync(new HttpMethod(method), path, path.EndsWith("/tasks", StringComparison.Ordinal) ? """{"type":"work","input":{}}"""
+            : path.EndsWith(":batch", StringComparison.Ordinal) ? """{"tasks":[{"type":"work","input":{}}]}"""
+            : path.EndsWith("/keys", StringComparison.Ordinal) ? """{"name":"k","roles":["tenant-admin"]}"""
+            : """{"name":"a","capabilities":[{"name":"work","level":3}]}""");
+
+    /// <summary>The tenant holds no task, no agent, and only its <paramref name="keys"/> keys.</summary>
+    private static async Task AssertNothingWrittenAsync(TenantClient tenant, int keys = 1)
+    {
+        Assert.Empty((await tenant.ListTasksAsync())["items"]!.AsArray());
+        Assert.Empty((await Expect.OkAsync(await tenant.Http.GetPathAsync($"{tenant.Path}/agents")))["items"]!.AsArray());
+        Assert.Equal(keys, (await Expect.OkAsync(await tenant.Http.GetPathAsync($"{tenant.Path}/keys")))["items"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Write_NoCredential_Returns401AndWritesNothing(string method, string route)
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        using var anonymous = node.Client(null);
+
+        var response = await WriteAsync(anonymous, method, tenant.Path + route);
+
+        await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        await AssertNothingWrittenAsync(tenant);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Write_OtherTenantsKey_Returns404AndWritesNothing(string method, string route)
+    {
+        var mine = await TenantClient.CreateAsync(node);
+        var other = await TenantClient.CreateAsync(node);
+
+        var response = await WriteAsync(mine.Http, method, other.Path + route);
+
+        await Expect.ProblemAsync(response, HttpStatusCode.NotFound, "tenant_not_found");
+        await AssertNothingWrittenAsync(other);
+    }
+
+    [Theory]
+    [InlineData("viewer", "POST", "/tasks")]
+    [InlineData("auditor", "POST", "/tasks")]
+    [InlineData("agent", "POST", "/tasks")]
+    [InlineData("viewer", "POST", "/tasks:batch")]
+    [InlineData("submitter", "PUT", "/agents/agent-1")]
+    [InlineData("viewer", "PUT", "/agents/agent-1")]
+    [InlineData("submitter", "POST", "/keys")]
+    [InlineData("operator", "POST", "/keys")]
+    [InlineData("agent", "POST", "/keys")]
+    public async Task Write_RoleWithoutPermission_Returns403AndWritesNothing(string role, string method, string route)
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var client = await tenant.ClientAsync([role], role == "agent" ? "agent-2" : null);
+
+        var response = await WriteAsync(client, method, tenant.Path + route);
+
+        await Expect.ProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+        await AssertNothingWrittenAsync(tenant, keys: 2);
+    }
+
+    [Fact]
+    public async Task Register_AgentKeyForAnotherAgent_Returns403AndRegistersNothing()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var client = await tenant.ClientAsync(["agent"], "agent-2");
+
+        var response = await WriteAsync(client, "PUT", $"{tenant.Path}/agents/agent-1");
+
+        await Expect.ProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+        await AssertNothingWrittenAsync(tenant, keys: 2);
+    }
+
     [Fact]
     public async Task Call_AdminKeyWithWrongSecret_Returns401()
     {

@@ -181,6 +181,46 @@ public class JwtAuthenticationTests(JwtNodeFixture node) : IClassFixture<JwtNode
         await Expect.ProblemAsync(response, HttpStatusCode.NotFound, "tenant_not_found");
     }
 
+    [Theory]
+    [InlineData("forged signature")]
+    [InlineData("alg none")]
+    [InlineData("expired")]
+    [InlineData("wrong issuer")]
+    [InlineData("wrong audience")]
+    [InlineData("no tenant claim")]
+    public async Task Submit_RejectedToken_Returns401AndStoresNothing(string flaw)
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var token = flaw switch
+        {
+            "forged signature" => JwtNodeFixture.Token(tenant.Tenant, ["submitter"], secret: "another-secret-of-at-least-32-bytes-0123"),
+            "alg none" => $"{Base64Url.Encode("""{"alg":"none","typ":"JWT"}""")}.{Base64Url.Encode($$"""{"sub":"u","tenant":"{{tenant.Tenant}}","roles":["submitter"],"iss":"{{JwtNodeFixture.Issuer}}","aud":"{{JwtNodeFixture.Audience}}","exp":{{Expiry()}}}""")}.",
+            "expired" => JwtNodeFixture.Token(tenant.Tenant, ["submitter"], age: TimeSpan.FromMinutes(11)),
+            "wrong issuer" => JwtNodeFixture.Token(tenant.Tenant, ["submitter"], issuer: "https://evil.test"),
+            "wrong audience" => JwtNodeFixture.Token(tenant.Tenant, ["submitter"], audience: "someone-else"),
+            _ => JwtNodeFixture.Token(null, ["submitter"]),
+        };
+        using var client = node.Client(token);
+
+        var response = await client.PostJsonAsync($"{tenant.Path}/tasks", new { type = "work", input = new { } });
+
+        await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Empty((await tenant.ListTasksAsync())["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Submit_OtherTenantsToken_Returns404AndStoresNothing()
+    {
+        var mine = await TenantClient.CreateAsync(node);
+        var other = await TenantClient.CreateAsync(node);
+        using var client = node.Client(JwtNodeFixture.Token(mine.Tenant, ["tenant-admin"]));
+
+        var response = await client.PostJsonAsync($"{other.Path}/tasks", new { type = "work", input = new { } });
+
+        await Expect.ProblemAsync(response, HttpStatusCode.NotFound, "tenant_not_found");
+        Assert.Empty((await other.ListTasksAsync())["items"]!.AsArray());
+    }
+
     [Fact]
     public async Task Submit_ViewerToken_Returns403()
     {

@@ -108,6 +108,17 @@ public class KeyEndpointsTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task Create_NulInName_Returns400NamingNameAndCreatesNoKey()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+
+        var response = await tenant.Http.PostJsonAsync($"{tenant.Path}/keys", new { name = "a\0b", roles = new[] { "viewer" } });
+
+        await Expect.InvalidAsync(response, "name");
+        Assert.Single((await Expect.OkAsync(await tenant.Http.GetPathAsync($"{tenant.Path}/keys")))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Create_BadAgentId_Returns400NamingAgentId()
     {
         var tenant = await TenantClient.CreateAsync(node);

@@ -153,6 +153,15 @@ public class TaskSubmitTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.True(problem["errors"]!.AsObject().ContainsKey("timeout"));
     }
 
+    [Theory]
+    [InlineData("type")]
+    [InlineData("idempotencyKey")]
+    [InlineData("correlationId")]
+    public async Task Submit_NulInTextField_Returns400NamingIt(string field) => await AssertRejectedAsync(Valid(b => b[field] = "a\0b"), field);
+
+    [Fact]
+    public async Task Submit_LoneSurrogateInType_Returns400MalformedJson() => await AssertMalformedAsync("{\"type\": \"a\\ud800\", \"input\": {}}", "type");
+
     [Fact]
     public async Task Submit_PriorityAsString_Returns400NamingPriority() => await AssertMalformedAsync("{\"type\": \"t\", \"input\": {}, \"priority\": \"high\"}", "priority");
 

@@ -60,6 +60,17 @@ public class TenantEndpointsTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task Create_NulInName_Returns400NamingNameAndCreatesNothing()
+    {
+        var id = NewId();
+
+        var response = await node.Admin.PostJsonAsync("/v1/tenants", new { id, name = "a\0b" });
+
+        await Expect.InvalidAsync(response, "name");
+        await Expect.ProblemAsync(await node.Admin.GetPathAsync($"/v1/tenants/{id}"), HttpStatusCode.NotFound, "tenant_not_found");
+    }
+
+    [Fact]
     public async Task Create_ZeroQuota_Returns400NamingQuotaField()
     {
         var id = NewId();

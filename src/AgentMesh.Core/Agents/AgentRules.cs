@@ -57,15 +57,27 @@ public static class AgentRules
         {
             errors.Add("name", "is required and must be 1-256 characters.");
         }
+        else if (StoredText.HasNul(registration.Name))
+        {
+            errors.Add("name", StoredText.NulMessage);
+        }
 
         if (registration.Type is { Length: > 128 })
         {
             errors.Add("type", "must be at most 128 characters.");
         }
+        else if (StoredText.HasNul(registration.Type))
+        {
+            errors.Add("type", StoredText.NulMessage);
+        }
 
         if (registration.Description is { Length: > 1000 })
         {
             errors.Add("description", "must be at most 1000 characters.");
+        }
+        else if (StoredText.HasNul(registration.Description))
+        {
+            errors.Add("description", StoredText.NulMessage);
         }
 
         ValidateCapabilities(registration.Capabilities, errors);

@@ -72,6 +72,10 @@ public sealed partial class MeshEngine
         {
             errors.Add("name", "is required and must be at most 128 characters.");
         }
+        else if (StoredText.HasNul(name))
+        {
+            errors.Add("name", StoredText.NulMessage);
+        }
 
         roles ??= agentId is null ? null : [Roles.Agent];
         if (roles is null || roles.Count == 0)

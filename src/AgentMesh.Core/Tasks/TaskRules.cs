@@ -20,6 +20,10 @@ public static class TaskRules
         {
             errors.Add(FieldErrors.Join(prefix, "type"), $"is required and must be 1-{MaxTypeLength} characters.");
         }
+        else if (StoredText.HasNul(submission.Type))
+        {
+            errors.Add(FieldErrors.Join(prefix, "type"), StoredText.NulMessage);
+        }
 
         if (submission.Requirements is { } requirements)
         {
@@ -79,6 +83,10 @@ public static class TaskRules
         {
             errors.Add(FieldErrors.Join(prefix, "idempotencyKey"), $"must be 1-{MaxIdempotencyKeyLength} characters.");
         }
+        else if (StoredText.HasNul(submission.IdempotencyKey))
+        {
+            errors.Add(FieldErrors.Join(prefix, "idempotencyKey"), StoredText.NulMessage);
+        }
 
         if (submission.TargetAgent is { } target && !AgentRules.IsValidId(target))
         {
@@ -93,6 +101,10 @@ public static class TaskRules
         if (submission.CorrelationId is { } correlation && (correlation.Length is 0 or > MaxCorrelationIdLength))
         {
             errors.Add(FieldErrors.Join(prefix, "correlationId"), $"must be 1-{MaxCorrelationIdLength} characters.");
+        }
+        else if (StoredText.HasNul(submission.CorrelationId))
+        {
+            errors.Add(FieldErrors.Join(prefix, "correlationId"), StoredText.NulMessage);
         }
 
         if (submission.Labels is { } labels)

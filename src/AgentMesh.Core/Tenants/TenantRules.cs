@@ -34,6 +34,10 @@ public static class TenantRules
         {
             errors.Add("name", "is required and must be at most 256 characters.");
         }
+        else if (StoredText.HasNul(name))
+        {
+            errors.Add("name", StoredText.NulMessage);
+        }
 
         if (quotas is not null)
         {
