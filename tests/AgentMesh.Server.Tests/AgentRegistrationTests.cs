@@ -162,6 +162,18 @@ public class AgentRegistrationTests(NodeFixture node) : IClassFixture<NodeFixtur
     }
 
     [Fact]
+    public async Task Register_BodyNestedTooDeep_Returns400AndRegistersNothing()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var nested = new string('[', 10_000) + new string(']', 10_000);
+
+        var response = await tenant.Http.PutTextAsync($"{tenant.Path}/agents/agent-1", """{"name": "a", "capabilities": [{"name": "work", "level": 3}], "metadata": {"k": """ + nested + "}}");
+
+        await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Empty((await Expect.OkAsync(await tenant.Http.GetPathAsync($"{tenant.Path}/agents")))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Register_MalformedJson_Returns400()
     {
         var tenant = await TenantClient.CreateAsync(node);

@@ -16,17 +16,20 @@ public class SubmissionPropertyTests(NodeFixture node) : IClassFixture<NodeFixtu
 {
     private static readonly Gen<string> Name = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789"], 1, 12];
 
+    /// <summary>Quotes, SQL and JSON punctuation, markup, NUL, bidirectional and joining marks, accents and CJK.</summary>
+    private static readonly Gen<string> Wild = Gen.String[Gen.Char["'\";-{}$<>/\\\u0000 \u202E\u200D\u0301é日"], 1, 20];
+
     private static readonly Gen<JsonObject> Body =
         Gen.Select(
             Gen.Select(
-                Field(Name.Select(static s => (JsonNode?)s), Gen.Const<JsonNode?>(""), Gen.Const<JsonNode?>(new string('t', 129)), Gen.Int[0, 9].Select(static i => (JsonNode?)i)),
+                Field(Name.Select(static s => (JsonNode?)s), Wild.Select(static s => (JsonNode?)s), Gen.Const<JsonNode?>(""), Gen.Const<JsonNode?>(new string('t', 129)), Gen.Int[0, 9].Select(static i => (JsonNode?)i)),
                 Field(Gen.Int[-1, 7].Select(static i => (JsonNode?)i), Gen.Const<JsonNode?>("high"), Gen.Double[0, 5].Select(static d => (JsonNode?)d)),
                 Field(Gen.Int[0, 4000].Select(static i => (JsonNode?)i)),
                 Field(Gen.Int[0, 8].Select(static i => (JsonNode?)i))),
             Gen.Select(
                 Field(Gen.Int.Select(static i => (JsonNode?)new JsonObject { ["n"] = i }), Gen.Const<JsonNode?>("text"), Gen.Int[0, 3].Select(static n => (JsonNode?)new JsonArray([.. Enumerable.Range(0, n).Select(static i => (JsonNode?)i)]))),
-                Field(Name.Select(static k => (JsonNode?)new JsonObject { [k] = "v" }), Gen.Const<JsonNode?>(new JsonObject { [""] = "v" }), Gen.Const<JsonNode?>("not-a-map")),
-                Field(Name.Select(static k => (JsonNode?)k), Gen.Const<JsonNode?>(new string('k', 129))),
+                Field(Name.Select(static k => (JsonNode?)new JsonObject { [k] = "v" }), Wild.Select(static v => (JsonNode?)new JsonObject { [v] = v }), Gen.Const<JsonNode?>(new JsonObject { [""] = "v" }), Gen.Const<JsonNode?>("not-a-map")),
+                Field(Name.Select(static k => (JsonNode?)k), Wild.Select(static k => (JsonNode?)k), Gen.Const<JsonNode?>(new string('k', 129))),
                 Field(
                     Gen.Select(Name, Gen.Double[0, 6]).Select(static r => (JsonNode?)new JsonArray(new JsonObject { ["capability"] = r.Item1, ["minLevel"] = r.Item2 })),
                     Gen.Const<JsonNode?>(new JsonArray(new JsonObject { ["capability"] = "Not Valid" })))),

@@ -41,6 +41,18 @@ public class TaskResultValidationTests(NodeFixture node) : IClassFixture<NodeFix
     }
 
     [Fact]
+    public async Task Complete_OutputNestedTooDeep_Returns400AndTaskStillRunning()
+    {
+        var (tenant, taskId, token) = await RunningAsync();
+        var output = new string('[', 10_000) + new string(']', 10_000);
+
+        var response = await tenant.Http.PostTextAsync($"{tenant.Path}/tasks/{taskId}/complete", $$"""{"leaseToken": "{{token}}", "output": {{output}}}""");
+
+        await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, "malformed_json");
+        await AssertStillRunningAsync(tenant, taskId);
+    }
+
+    [Fact]
     public async Task Fail_ErrorCodeOf129Characters_Returns400()
     {
         var (tenant, taskId, token) = await RunningAsync();

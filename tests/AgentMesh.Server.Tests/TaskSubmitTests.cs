@@ -364,6 +364,18 @@ public class TaskSubmitTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task SubmitBatch_InputNestedTooDeep_Returns400AndStoresNone()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var input = new string('{', 1) + string.Concat(Enumerable.Repeat("\"a\":{", 10_000)) + new string('}', 10_001);
+
+        var response = await tenant.Http.PostTextAsync($"{tenant.Path}/tasks:batch", """{"tasks": [{"type": "t", "input": {}}, {"type": "t", "input": """ + input + "}]}");
+
+        await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Empty((await tenant.ListTasksAsync())["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Submit_InvalidUtf8_Returns400()
     {
         var tenant = await TenantClient.CreateAsync(node);
