@@ -155,6 +155,35 @@ public class OidcAuthenticationTests(OidcNodeFixture node) : IClassFixture<OidcN
         await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
+    [Theory]
+    [InlineData("unpublished key")]
+    [InlineData("alg none")]
+    [InlineData("hs256 with the public key")]
+    [InlineData("expired")]
+    [InlineData("wrong issuer")]
+    [InlineData("wrong audience")]
+    [InlineData("no tenant claim")]
+    public async Task Submit_RejectedProviderToken_Returns401AndStoresNothing(string flaw)
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var token = flaw switch
+        {
+            "unpublished key" => Provider.Token(IdentityProvider.NewRsa(Provider.Rsa.KeyId), tenant.Tenant, ["tenant-admin"]),
+            "alg none" => $"{B64.EncodeToString(Encoding.UTF8.GetBytes($$"""{"alg":"none","kid":"{{Provider.Rsa.KeyId}}"}"""))}.{B64.EncodeToString(Encoding.UTF8.GetBytes(Claims(tenant.Tenant)))}.",
+            "hs256 with the public key" => HandSigned($$"""{"alg":"HS256","typ":"JWT","kid":"{{Provider.Rsa.KeyId}}"}""", Claims(tenant.Tenant), Encoding.UTF8.GetBytes(Provider.Rsa.Rsa.ExportSubjectPublicKeyInfoPem())),
+            "expired" => Provider.Token(Provider.Rsa, tenant.Tenant, ["tenant-admin"], expires: DateTimeOffset.UtcNow.AddMinutes(-2)),
+            "wrong issuer" => Provider.Token(Provider.Rsa, tenant.Tenant, ["tenant-admin"], issuer: "https://evil.test"),
+            "wrong audience" => Provider.Token(Provider.Ecdsa, tenant.Tenant, ["tenant-admin"], audience: "someone-else"),
+            _ => Provider.Token(Provider.Rsa, null, ["tenant-admin"]),
+        };
+        using var client = node.Client(token);
+
+        var response = await client.PostJsonAsync($"{tenant.Path}/tasks", new { type = "work", input = new { } });
+
+        await Expect.ProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Empty((await tenant.ListTasksAsync())["items"]!.AsArray());
+    }
+
     [Fact]
     public async Task Call_ExpiredToken_Returns401()
     {
