@@ -162,6 +162,39 @@ public abstract class InjectionStringTests(NodeFixture node)
         await AssertIntactAsync(tenant);
     }
 
+    [Theory]
+    [MemberData(nameof(Strings))]
+    public async Task Report_InjectionStringInEachTextField_StoredAsSentOrRefusedNamingIt(string text)
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        await tenant.ConnectAsync("agent-1", maxConcurrency: 8);
+        (string Action, TextField Field)[] reports =
+        [
+            ("progress", new("message", static (b, s) => (b["percent"], b["message"]) = (5, s), static (t, s) => Text(t["progress"]?["message"]) == s)),
+            ("fail", new("error.message", static (b, s) => (b["error"], b["retryable"]) = (new JsonObject { ["code"] = "x", ["message"] = s }, false), static (t, s) => Text(t["error"]?["message"]) == s)),
+            ("fail", new("error.code", static (b, s) => (b["error"], b["retryable"]) = (new JsonObject { ["code"] = s, ["message"] = "m" }, false), static (t, s) => Text(t["error"]?["code"]) == s)),
+            ("complete", new("output", static (b, s) => b["output"] = new JsonObject { ["text"] = s }, static (t, s) => Text(t["output"]?["text"]) == s)),
+        ];
+        foreach (var (action, field) in reports)
+        {
+            var task = await tenant.SubmitAsync();
+            var assignment = await tenant.TakeAsync("agent-1");
+            var body = new JsonObject { ["leaseToken"] = (string)assignment["leaseToken"]! };
+            field.Put(body, text);
+
+            var response = await tenant.Http.PostJsonAsync($"{tenant.Path}/tasks/{task["id"]}/{action}", body);
+
+            if (!await StoredOrRefusedAsync(response, field, text, _ => tenant.Http.GetPathAsync($"{tenant.Path}/tasks/{task["id"]}")))
+            {
+                var unchanged = await tenant.TaskAsync((string)task["id"]!);
+                Assert.Equal("running", (string)unchanged["status"]!);
+                Assert.Null(unchanged["progress"]);
+            }
+        }
+
+        await AssertIntactAsync(tenant);
+    }
+
     /// <summary>
     /// True when the answer is 2xx and what <paramref name="read"/> returns holds the text as sent; false when it is a 4xx
     /// problem naming the field. Anything else fails.
@@ -172,7 +205,7 @@ public abstract class InjectionStringTests(NodeFixture node)
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
         {
-            var stored = await Expect.OkAsync(await read(JsonNode.Parse(body)!.AsObject()));
+            var stored = await Expect.OkAsync(await read(body.Length == 0 ? [] : JsonNode.Parse(body)!.AsObject()));
             Assert.True(field.StoredAsSent(stored, text), $"{field.Name} {Show(text)} came back as {stored.ToJsonString()}");
             return true;
         }
