@@ -111,6 +111,32 @@ public class ValidationRulesTests
         Assert.True(errors.IsEmpty);
     }
 
+    [Fact]
+    public void Submission_NulInTextStoredAsItIs_NamesEachField()
+    {
+        var errors = new FieldErrors();
+        TaskRules.Validate(new TaskSubmission { Type = "a\0", IdempotencyKey = "\0", CorrelationId = "c\0d", Labels = new Dictionary<string, string> { ["k\0"] = "\0" } }, Now, errors);
+
+        Assert.Equal(["correlationId", "idempotencyKey", "type"], errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Registration_NulInTextStoredAsItIs_NamesEachField()
+    {
+        var errors = Validate(new AgentRegistration { Name = "a\0", Type = "\0", Description = "d\0", Capabilities = [new Capability("x", 3)], Tags = ["\0"], Metadata = new Dictionary<string, string> { ["\0"] = "\0" } });
+
+        Assert.Equal(["description", "name", "type"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Tenant_NulInName_NamesIt()
+    {
+        var errors = new FieldErrors();
+        TenantRules.Validate("acme", "ac\0me", null, errors);
+
+        Assert.Equal(["name"], errors.ToDictionary().Keys);
+    }
+
     private static IReadOnlyDictionary<string, string[]> Validate(AgentRegistration registration)
     {
         var errors = new FieldErrors();
