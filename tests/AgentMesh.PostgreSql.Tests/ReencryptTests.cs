@@ -144,6 +144,46 @@ public sealed class ReencryptTests(PostgresServer server)
         Assert.Equal(newerOutput, (await second.GetTaskAsync(busy.Tenant, busy.Id, Cancellation))!.Output);
     }
 
+    [Fact]
+    public async Task Reencrypt_WhileANodeKeepsWriting_LosesNoWrite()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        var tasks = Enumerable.Range(0, 600).Select(static i => MeshSamples.Assigned(Sample(i * 3) with { Output = null })).ToArray();
+        await using var leader = Store(connectionString, "k1");
+        await leader.InitializeAsync(Cancellation);
+        await leader.CommitAsync([.. tasks.Select(static task => new ChangeSet().PutCreated(task))], Cancellation);
+        await using var second = Store(connectionString, "k2");
+        await second.InitializeAsync(Cancellation);
+
+        // Each task is written once more, so a write the re-encryption overwrote would stay lost to the end.
+        var writing = Task.Run(
+            async () =>
+            {
+                foreach (var chunk in tasks.Chunk(4))
+                {
+                    var written = chunk.Select(static task => MeshSamples.Succeeded(task) with { Output = $$"""{"done":"{{task.Id}}"}""" }).ToArray();
+                    await leader.CommitAsync([.. written.Select(static task => new ChangeSet().Put(task))], Cancellation);
+                }
+            },
+            Cancellation);
+        while (!writing.IsCompleted)
+        {
+            await second.ReencryptAsync(progress: null, Cancellation);
+        }
+
+        await writing;
+        await second.ReencryptAsync(progress: null, Cancellation);
+
+        foreach (var task in tasks)
+        {
+            var read = (await second.GetTaskAsync(task.Tenant, task.Id, Cancellation))!;
+            Assert.Equal(task.Version + 1, read.Version);
+            Assert.Equal($$"""{"done":"{{task.Id}}"}""", read.Output);
+        }
+
+        Assert.All(await RawRowsAsync(connectionString), row => Assert.Equal("k2", ProtectedPayload.KeyId(row.Output!)));
+    }
+
     private static MeshTask Sample(int i)
     {
         var task = MeshSamples.Task(i % 2 == 0 ? "acme" : "globex") with { Input = $$"""{"secret":"pelican-{{i}}"}""" };
