@@ -75,7 +75,7 @@ public sealed class NoisyNeighbourTests
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
 
         Assert.Equal(0, floods.Sum(static f => f.Other));
-        Assert.True(refused > sent * 0.9, figures);
+        Assert.True(refused > sent * 0.75, figures);
 
         // The tenant's bucket: its rate over the whole time, plus what a full bucket holds (2 s of it).
         Assert.True(admitted <= NoisyRequestsPerSecond * (flooding.Elapsed.TotalSeconds + 2) + 1, figures);
