@@ -14,7 +14,8 @@ internal sealed record EchoAgentSettings(
     IReadOnlyList<Capability> Capabilities,
     int Concurrency,
     int QueueCapacity,
-    bool Autonomy)
+    bool Autonomy,
+    bool Broken)
 {
     public const string Usage = """
         usage: EchoAgent --url <node> --key <api key> --tenant <tenant> [options]
@@ -28,6 +29,8 @@ internal sealed record EchoAgentSettings(
           --concurrency   handlers at once per agent, default 4 (AGENTMESH_CONCURRENCY)
           --queue         local queue per agent, default 0 (AGENTMESH_QUEUE)
           --autonomy      true|false, default true: decline assignments that score below 0.6 (AGENTMESH_AUTONOMY)
+          --broken        true|false, default false: every handler call throws an exception the handler did not
+                          mean, so the SDK's handler breaker opens and the agent declines work (AGENTMESH_BROKEN)
         """;
 
     public static EchoAgentSettings Read(IConfiguration configuration)
@@ -51,7 +54,8 @@ internal sealed record EchoAgentSettings(
             ParseCapabilities(Get("capabilities", "AGENTMESH_CAPABILITIES") ?? "echo:4"),
             Number(Get("concurrency", "AGENTMESH_CONCURRENCY"), 4, "--concurrency"),
             Number(Get("queue", "AGENTMESH_QUEUE"), 0, "--queue"),
-            !string.Equals(Get("autonomy", "AGENTMESH_AUTONOMY"), "false", StringComparison.OrdinalIgnoreCase));
+            !string.Equals(Get("autonomy", "AGENTMESH_AUTONOMY"), "false", StringComparison.OrdinalIgnoreCase),
+            string.Equals(Get("broken", "AGENTMESH_BROKEN"), "true", StringComparison.OrdinalIgnoreCase));
     }
 
     private static int Number(string? text, int fallback, string name) =>

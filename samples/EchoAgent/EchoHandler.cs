@@ -6,12 +6,18 @@ namespace EchoAgent;
 /// <summary>
 /// Returns its input as output. Input fields steer it: <c>delayMs</c> waits that long first (honouring cancellation),
 /// <c>delayAttempts</c> limits that wait to the first N attempts (so a retry elsewhere is quick),
-/// <c>"fail": true</c> fails retryably, <c>"failPermanently": true</c> fails for good.
+/// <c>"fail": true</c> fails retryably, <c>"failPermanently": true</c> fails for good. An agent started with
+/// <c>--broken true</c> throws on every task instead, as a handler with a bug would.
 /// </summary>
-internal sealed class EchoHandler(TimeProvider timeProvider) : IAgentHandler
+internal sealed class EchoHandler(TimeProvider timeProvider, EchoAgentSettings settings) : IAgentHandler
 {
     public async ValueTask<JsonElement?> HandleAsync(AgentTaskContext context)
     {
+        if (settings.Broken)
+        {
+            throw new InvalidOperationException("This echo agent was started with --broken true.");
+        }
+
         var input = context.Input;
         if (input.ValueKind != JsonValueKind.Object)
         {

@@ -19,6 +19,7 @@ catch (FormatException exception)
     return 2;
 }
 
+builder.Services.AddSingleton(settings);
 var shutdownTimeout = TimeSpan.FromSeconds(30);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout + TimeSpan.FromSeconds(10));
 

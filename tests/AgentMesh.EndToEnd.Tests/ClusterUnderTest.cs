@@ -106,8 +106,11 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
         Nodes[index] = null;
     }
 
-    /// <summary>A process running <paramref name="agents"/> agents whose first node is <paramref name="primary"/>, the others its fallbacks.</summary>
-    public async Task AgentsAsync(string tenant, string idPrefix, int agents, int primary, int concurrency)
+    /// <summary>
+    /// A process running <paramref name="agents"/> agents whose first node is <paramref name="primary"/>, the others its
+    /// fallbacks; <paramref name="arguments"/> are added to its command line.
+    /// </summary>
+    public async Task<ChildProcess> AgentsAsync(string tenant, string idPrefix, int agents, int primary, int concurrency, params string[] arguments)
     {
         var order = Urls.Skip(primary).Concat(Urls.Take(primary)).Select(static u => u.ToString().TrimEnd('/'));
         var process = Processes.Start(Processes.EchoAgentDll,
@@ -115,9 +118,11 @@ internal sealed class ClusterUnderTest : IAsyncDisposable
             "--url", string.Join(',', order), "--key", AdminKey, "--tenant", tenant, "--agent-id", idPrefix,
             "--agents", agents.ToString(CultureInfo.InvariantCulture), "--capabilities", "echo:4",
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--autonomy", "false",
+            .. arguments,
         ]);
         _agents.Add(process);
         await process.WaitForLineAsync(agents == 1 ? $"agent {idPrefix} started" : $"agent {idPrefix}-{agents} started", StartTimeout);
+        return process;
     }
 
     public string AgentOutput => string.Join("\n", _agents.Select(static a => a.Output));

@@ -13,11 +13,6 @@ public sealed class DependencyHangTests
 {
     private const int CommitTimeoutSeconds = 2;
 
-    private static readonly string[] TerminalEvents =
-    [
-        "agentmesh.task.succeeded", "agentmesh.task.failed", "agentmesh.task.cancelled", "agentmesh.task.expired", "agentmesh.task.dead_lettered",
-    ];
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -74,15 +69,10 @@ public sealed class DependencyHangTests
 
         var refusals = workload.Refusals.ToList();
         Assert.All(refusals, static r => Assert.True(r.Status == 503 && r.RetryAfter, $"{r.Status} (Retry-After: {r.RetryAfter}): {r.Body}"));
-        var acknowledged = workload.Acknowledged.Select(Guid.Parse).ToArray();
-        Assert.Equal(acknowledged.Length, acknowledged.Distinct().Count());
-        await WaitUntilAsync(async () => await UnfinishedAsync(connectionString, acknowledged) == 0, TimeSpan.FromSeconds(90), "acknowledged tasks still unfinished");
+        await TaskOutcomes.AssertEverySucceededOnceAsync(connectionString, [.. workload.Acknowledged], TimeSpan.FromSeconds(90));
         var breakers = await BreakerStatesAsync(node);
 
         Assert.All(breakers.Values, static state => Assert.Equal(0, state));
-        Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(*) FROM tasks WHERE id = ANY($1) AND status = 'succeeded'", acknowledged));
-        Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(*) FROM events WHERE task_id = ANY($1) AND type = ANY($2)", acknowledged, TerminalEvents));
-        Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(DISTINCT task_id) FROM events WHERE task_id = ANY($1) AND type = ANY($2)", acknowledged, TerminalEvents));
     }
 
     [Fact]
@@ -120,7 +110,7 @@ public sealed class DependencyHangTests
         await workload.WaitForMoreAsync(500, TimeSpan.FromSeconds(60));
         await workload.StopAsync();
         var acknowledged = workload.Acknowledged.Select(Guid.Parse).ToArray();
-        await WaitUntilAsync(async () => await UnfinishedAsync(connectionString, acknowledged) == 0, TimeSpan.FromSeconds(90), "acknowledged tasks still unfinished");
+        await WaitUntilAsync(async () => await TaskOutcomes.UnfinishedAsync(connectionString, acknowledged) == 0, TimeSpan.FromSeconds(90), "acknowledged tasks still unfinished");
         var taskEvents = await EventIdsAsync(connectionString, acknowledged);
         await WaitUntilAsync(async () => await OutboxLagAsync(node) == 0, TimeSpan.FromSeconds(60), "the outbox did not drain");
         await using var reader = new JetStreamReader(nats.Url);
@@ -130,7 +120,7 @@ public sealed class DependencyHangTests
         Assert.Empty(workload.Refusals);
         Assert.Equal(published.Count, published.Distinct().Count());
         Assert.Subset(published.ToHashSet(), taskEvents.ToHashSet());
-        Assert.Equal(acknowledged.Length, await CountAsync(connectionString, "SELECT count(*) FROM tasks WHERE id = ANY($1) AND status = 'succeeded'", acknowledged));
+        Assert.Equal(acknowledged.Length, await TaskOutcomes.CountAsync(connectionString, "SELECT count(*) FROM tasks WHERE id = ANY($1) AND status = 'succeeded'", acknowledged));
     }
 
     private static async Task<List<string>> EventIdsAsync(string connectionString, Guid[] tasks)
@@ -150,11 +140,7 @@ public sealed class DependencyHangTests
     }
 
     /// <summary>The <c>agentmesh_outbox_lag</c> gauge from <c>/metrics</c>.</summary>
-    private static async Task<long> OutboxLagAsync(HttpClient node)
-    {
-        var line = (await node.GetStringAsync("/metrics", Cancellation)).Split('\n').Single(static l => l.StartsWith("agentmesh_outbox_lag{", StringComparison.Ordinal));
-        return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
+    private static async Task<long> OutboxLagAsync(HttpClient node) => (long)await TaskOutcomes.MetricAsync(node, "agentmesh_outbox_lag");
 
     internal static HttpClient Http(ClusterUnderTest cluster)
     {
@@ -195,20 +181,4 @@ public sealed class DependencyHangTests
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string failure) =>
         WaitUntilAsync(() => Task.FromResult(condition()), within, failure);
-
-    private static Task<long> UnfinishedAsync(string connectionString, Guid[] ids) =>
-        CountAsync(connectionString, "SELECT count(*) FROM tasks WHERE id = ANY($1) AND status NOT IN ('succeeded', 'failed', 'cancelled', 'expired', 'dead_lettered')", ids);
-
-    private static async Task<long> CountAsync(string connectionString, string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(PostgresServer.AsSuperuser(connectionString));
-        await connection.OpenAsync(Cancellation);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(Cancellation), CultureInfo.InvariantCulture);
-    }
 }

@@ -14,14 +14,17 @@ internal sealed class SubmitWorkload : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly string _tenant;
+    private readonly int? _maxAttempts;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _submitters;
     private int _sequence;
 
-    public SubmitWorkload(HttpClient http, string tenant, int submitters)
+    /// <summary>Starts <paramref name="submitters"/> loops; each task gets <paramref name="maxAttempts"/>, or the node's default.</summary>
+    public SubmitWorkload(HttpClient http, string tenant, int submitters, int? maxAttempts = null)
     {
         _http = http;
         _tenant = tenant;
+        _maxAttempts = maxAttempts;
         _submitters = [.. Enumerable.Range(0, submitters).Select(_ => Task.Run(SubmitLoopAsync))];
     }
 
@@ -63,7 +66,7 @@ internal sealed class SubmitWorkload : IAsyncDisposable
             {
                 using var response = await _http.PostAsJsonAsync(
                     $"/v1/tenants/{_tenant}/tasks",
-                    new { type = "echo", input = new { n }, requirements = new[] { new { capability = "echo" } }, timeout = 5 },
+                    new { type = "echo", input = new { n }, requirements = new[] { new { capability = "echo" } }, timeout = 5, maxAttempts = _maxAttempts },
                     _stop.Token);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {

@@ -38,19 +38,27 @@ internal static class LocalService
         }
     }
 
-    /// <summary>Kills the server (a paused one too) with its children, and removes its folder as far as it can.</summary>
+    /// <summary>Kills the server (SIGKILL; a paused one too) with its children, waits for it to exit, and disposes of it.</summary>
+    public static void Kill(Process? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>Kills the server as <see cref="Kill"/> does, and removes its folder as far as it can.</summary>
     public static void KillAndRemove(Process? process, string folder)
     {
-        if (process is not null)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
+        Kill(process);
 
         try
         {

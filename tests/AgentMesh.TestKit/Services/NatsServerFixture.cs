@@ -151,18 +151,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
     public void Kill()
     {
         EnsureInstalled();
-        if (_process is not { } process)
-        {
-            return;
-        }
-
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        process.Dispose();
+        LocalService.Kill(_process);
         _process = null;
     }
 

@@ -10,7 +10,8 @@ namespace AgentMesh.TestKit.Services;
 /// one, without persistence (<c>--save ''</c>, no append-only file) unless <see cref="StartNewAsync"/> asks for
 /// snapshots on stop. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate an outage (same port);
 /// <see cref="Pause"/> and <see cref="Resume"/> freeze the process (SIGSTOP/SIGCONT): connections stay open but
-/// nothing answers. When the binary is missing <see cref="Require"/> fails the test on CI and skips it elsewhere.
+/// nothing answers; <see cref="Kill"/> crashes it (SIGKILL), losing every key. When the binary is missing
+/// <see cref="Require"/> fails the test on CI and skips it elsewhere.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
@@ -150,6 +151,23 @@ public sealed class RedisServer : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Crashes the server (SIGKILL): no shutdown, no save, connections drop; <see cref="StartAsync"/> starts it again on the same port.</summary>
+    public void Kill()
+    {
+        Require();
+        LocalService.Kill(_process);
+        _process = null;
+        _paused = false;
+    }
+
+    /// <summary>The number of keys the server holds (<c>DBSIZE</c>).</summary>
+    public async Task<long> KeyCountAsync()
+    {
+        Require();
+        var reply = await SendAsync("DBSIZE\r\n"u8.ToArray());
+        return reply.StartsWith(':') ? long.Parse(reply.AsSpan(1).Trim(), CultureInfo.InvariantCulture) : throw new InvalidOperationException($"DBSIZE answered '{reply}'.");
+    }
+
     /// <summary>Freezes the server (SIGSTOP): it keeps its connections but answers nothing until <see cref="Resume"/>.</summary>
     public void Pause()
     {
@@ -183,7 +201,6 @@ public sealed class RedisServer : IAsyncLifetime
     {
         var deadline = Stopwatch.StartNew();
         var ping = "PING\r\n"u8.ToArray();
-        var answer = new byte[64];
         while (deadline.Elapsed < StartTimeout)
         {
             if (process.HasExited)
@@ -193,12 +210,7 @@ public sealed class RedisServer : IAsyncLifetime
 
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                var stream = client.GetStream();
-                await stream.WriteAsync(ping);
-                var read = await stream.ReadAsync(answer);
-                if (read >= 5 && answer.AsSpan(0, 5).SequenceEqual("+PONG"u8))
+                if ((await SendAsync(ping)).StartsWith("+PONG", StringComparison.Ordinal))
                 {
                     return;
                 }
@@ -216,4 +228,15 @@ public sealed class RedisServer : IAsyncLifetime
         throw new TimeoutException($"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds} s.");
     }
 
+    /// <summary>Sends one inline command on a new connection and answers the first line of the reply.</summary>
+    private async Task<string> SendAsync(byte[] command)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(command);
+        var answer = new byte[64];
+        var read = await stream.ReadAsync(answer);
+        return System.Text.Encoding.ASCII.GetString(answer, 0, read).Split("\r\n")[0];
+    }
 }
