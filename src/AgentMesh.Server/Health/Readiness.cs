@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AgentMesh.Engine;
+using AgentMesh.Nats.Outbox;
 using AgentMesh.Redis;
 using AgentMesh.Resilience;
 using AgentMesh.Server.Cluster;
@@ -9,7 +10,8 @@ namespace AgentMesh.Server.Health;
 
 /// <summary>
 /// What <c>/health/ready</c> answers — embedded: the store answers, no store breaker is open and the engine runs;
-/// cluster: the same, with this node leading or following a known leader — and the gauge <c>agentmesh_node_ready</c>
+/// cluster: the same, with this node leading or following a known leader; Redis and the NATS relay show as
+/// <c>healthy</c> or <c>degraded</c> without making the node unready — and the gauge <c>agentmesh_node_ready</c>
 /// (1 ready, 0 not), checked every few seconds as well as on each probe, so an alert can fire on a node no
 /// orchestrator probes.
 /// </summary>
@@ -20,6 +22,7 @@ internal sealed class Readiness : BackgroundService
     private readonly MeshEngine _engine;
     private readonly ClusterState? _cluster;
     private readonly RedisConnection? _redis;
+    private readonly NatsOutboxRelay? _relay;
     private readonly DependencyBreakers? _breakers;
     private readonly TimeProvider _time;
     private volatile bool _ready;
@@ -29,6 +32,7 @@ internal sealed class Readiness : BackgroundService
         _engine = engine;
         _cluster = services.GetService<ClusterState>();
         _redis = services.GetService<RedisConnection>();
+        _relay = services.GetService<NatsOutboxRelay>();
         _breakers = services.GetService<DependencyBreakers>();
         _time = time;
         meterFactory.Create(MeshTelemetry.Name).CreateObservableGauge(
@@ -42,6 +46,17 @@ internal sealed class Readiness : BackgroundService
         if (_redis is not null)
         {
             checks["redis"] = await _redis.PingAsync(cancellationToken) is null ? "degraded" : "healthy";
+        }
+
+        if (_relay is not null)
+        {
+            // The event bus shows but never makes the node unready: the outbox keeps every event until NATS takes it.
+            checks["nats"] = _relay.Status.State switch
+            {
+                "publishing" => "healthy",
+                "retrying" => "degraded",
+                var state => state,
+            };
         }
 
         bool serving;
