@@ -134,6 +134,26 @@ public class AuditBenchmarks
         await appender.StopAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// The same with personal fields sealed under per-subject keys, as a node with a subject master key appends: every
+    /// entry's actor (64 API keys) is a subject.
+    /// </summary>
+    [Benchmark]
+    public async Task AppendSqliteSealed()
+    {
+        await using var store = new SqliteAuditStore(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"));
+        await store.InitializeAsync(CancellationToken.None);
+        var subjects = new AuditSubjects(Seed, store);
+        await using var appender = new AuditAppender(store, new CheckpointSigner(Seed), new AuditOptions { Chain = "bench" }, TimeProvider.System, NullLogger<AuditAppender>.Instance, subjects: subjects);
+        await appender.StartAsync(CancellationToken.None);
+        foreach (var e in _events)
+        {
+            await appender.AppendAsync(e, CancellationToken.None);
+        }
+
+        await appender.StopAsync(CancellationToken.None);
+    }
+
     private static AuditEvent Event(int i) => new(
         DateTimeOffset.UnixEpoch.AddSeconds(1_800_000_000).AddTicks(i * 10L),
         "tenant-" + (i % 16),
