@@ -7,11 +7,11 @@ public class ChainVerifierBatchTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> Tampering => ["none", "content", "rehashed", "deleted", "swapped", "checkpoint"];
+    public static TheoryData<string, int> Runs => new MatrixTheoryData<string, int>(["none", "content", "rehashed", "deleted", "swapped", "checkpoint", "boundary"], [700, 1024, EncodedRun.Capacity]);
 
     [Theory]
-    [MemberData(nameof(Tampering))]
-    public async Task Accept_Run_ReportsWhatEntryByEntryReports(string tampering)
+    [MemberData(nameof(Runs))]
+    public async Task Accept_Run_ReportsWhatEntryByEntryReports(string tampering, int runSize)
     {
         var (entries, checkpoints) = await ChainAsync();
         switch (tampering)
@@ -32,28 +32,13 @@ public class ChainVerifierBatchTests
             case "checkpoint":
                 checkpoints[1] = checkpoints[1] with { RootHash = new byte[32] };
                 break;
-        }
-
-        var one = new ChainVerifier("node-a", 1, [], checkpoints, AuditSamples.PublicKey);
-        foreach (var entry in entries)
-        {
-            if (!one.Accept(entry))
-            {
+            case "boundary":
+                entries[1023] = entries[1023] with { Event = entries[1023].Event with { Tenant = "other" } };
                 break;
-            }
         }
 
-        var runs = new ChainVerifier("node-a", 1, [], checkpoints, AuditSamples.PublicKey);
-        for (var start = 0; start < entries.Count; start += 1024)
-        {
-            if (!runs.Accept(entries.GetRange(start, Math.Min(1024, entries.Count - start))))
-            {
-                break;
-            }
-        }
-
-        one.Finish(Count);
-        runs.Finish(Count);
+        var one = Verify(entries, checkpoints, runSize: 1);
+        var runs = Verify(entries, checkpoints, runSize);
 
         Assert.Equal(one.BrokenAt, runs.BrokenAt);
         Assert.Equal(one.Cause, runs.Cause);
@@ -85,6 +70,53 @@ public class ChainVerifierBatchTests
         Assert.Equal(2001, result.BrokenAt);
         Assert.Equal(AuditBreak.ContentChanged, result.Cause);
         Assert.Equal(2000, result.EntriesChecked);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(700)]
+    [InlineData(2049)]
+    public async Task Accept_FromInsideTheChain_ChecksTheCheckpointsAfterIt(long from)
+    {
+        var (entries, checkpoints) = await ChainAsync();
+        var verifier = new ChainVerifier("node-a", from, [.. entries.Take((int)from - 1).Select(static e => e.Hash)], checkpoints, AuditSamples.PublicKey);
+        for (var start = (int)from - 1; start < entries.Count; start += 1500)
+        {
+            using var run = new EncodedRun("node-a");
+            foreach (var entry in entries.Skip(start).Take(1500))
+            {
+                run.Add(entry);
+            }
+
+            Assert.True(verifier.Accept(run), verifier.Detail);
+        }
+
+        verifier.Finish(Count);
+
+        Assert.Null(verifier.BrokenAt);
+        Assert.Equal(Count - from + 1, verifier.EntriesChecked);
+        Assert.Equal(checkpoints.Count(c => c.TreeSize >= from), verifier.CheckpointsChecked);
+    }
+
+    private static ChainVerifier Verify(List<AuditEntry> entries, List<AuditCheckpoint> checkpoints, int runSize)
+    {
+        var verifier = new ChainVerifier("node-a", 1, [], checkpoints, AuditSamples.PublicKey);
+        for (var start = 0; start < entries.Count; start += runSize)
+        {
+            using var run = new EncodedRun("node-a");
+            foreach (var entry in entries.Skip(start).Take(runSize))
+            {
+                run.Add(entry);
+            }
+
+            if (!verifier.Accept(run))
+            {
+                break;
+            }
+        }
+
+        verifier.Finish(Count);
+        return verifier;
     }
 
     private static async Task<(List<AuditEntry> Entries, List<AuditCheckpoint> Checkpoints)> ChainAsync()

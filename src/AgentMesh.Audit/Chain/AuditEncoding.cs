@@ -22,9 +22,7 @@ public static class AuditEncoding
     /// <summary>Writes the canonical encoding of the entry at <paramref name="sequence"/> of <paramref name="chain"/>.</summary>
     public static void Write(IBufferWriter<byte> output, string chain, long sequence, AuditEvent e)
     {
-        WriteByte(output, Version);
-        WriteString(output, chain);
-        WriteInt64(output, sequence);
+        WriteHeader(output, chain, sequence);
         WriteInt64(output, ToMicroseconds(e.Time));
         WriteString(output, e.Tenant);
         WriteString(output, e.Actor.Type);
@@ -66,6 +64,14 @@ public static class AuditEncoding
         }
     }
 
+    /// <summary>The first fields of every entry's encoding: version, chain, sequence.</summary>
+    internal static void WriteHeader(IBufferWriter<byte> output, string chain, long sequence)
+    {
+        WriteByte(output, Version);
+        WriteString(output, chain);
+        WriteInt64(output, sequence);
+    }
+
     private static bool InOrdinalOrder(Dictionary<string, string> details)
     {
         string? previous = null;
@@ -98,6 +104,14 @@ public static class AuditEncoding
     {
         value.CopyTo(output.GetSpan(value.Length));
         output.Advance(value.Length);
+    }
+
+    internal static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        var span = output.GetSpan(4 + utf8.Length);
+        BinaryPrimitives.WriteInt32BigEndian(span, utf8.Length);
+        utf8.CopyTo(span[4..]);
+        output.Advance(4 + utf8.Length);
     }
 
     internal static void WriteString(IBufferWriter<byte> output, string? value)

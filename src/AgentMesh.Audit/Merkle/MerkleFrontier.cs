@@ -16,11 +16,19 @@ public sealed class MerkleFrontier
 
     public void Append(byte[] leafHash) => Append(leafHash.AsSpan());
 
-    public void Append(ReadOnlySpan<byte> leafHash)
+    public void Append(ReadOnlySpan<byte> leafHash) => Append(leafHash, 0);
+
+    /// <summary>Appends the root of a perfect subtree of 2^<paramref name="height"/> leaves; the size must be a multiple of that.</summary>
+    public void Append(ReadOnlySpan<byte> subtreeRoot, int height)
     {
+        if ((Size & ((1L << height) - 1)) != 0)
+        {
+            throw new InvalidOperationException($"A subtree of 2^{height} leaves cannot follow {Size} leaves.");
+        }
+
         Span<byte> node = stackalloc byte[MerkleTree.HashSize];
-        leafHash[..MerkleTree.HashSize].CopyTo(node);
-        for (var size = Size; (size & 1) == 1; size >>= 1)
+        subtreeRoot[..MerkleTree.HashSize].CopyTo(node);
+        for (var size = Size >> height; (size & 1) == 1; size >>= 1)
         {
             _count--;
             MerkleTree.NodeHash(Subtree(_count), node, node);
@@ -28,24 +36,36 @@ public sealed class MerkleFrontier
 
         node.CopyTo(_subtrees.AsSpan(_count * MerkleTree.HashSize, MerkleTree.HashSize));
         _count++;
-        Size++;
+        Size += 1L << height;
     }
 
-    public byte[] Root()
+    public byte[] Root() => Root([]);
+
+    /// <summary>
+    /// The root of this tree followed by the perfect subtrees whose roots <paramref name="right"/> holds (32 bytes each, left
+    /// to right, each smaller than the one before and than this tree's last): the root at a size inside a subtree not yet appended.
+    /// </summary>
+    public byte[] Root(ReadOnlySpan<byte> right)
     {
-        if (_count == 0)
+        var extra = right.Length / MerkleTree.HashSize;
+        if (_count + extra == 0)
         {
             return MerkleTree.EmptyRoot();
         }
 
-        var root = Subtree(_count - 1).ToArray();
-        for (var i = _count - 2; i >= 0; i--)
+        var root = new byte[MerkleTree.HashSize];
+        var i = _count + extra - 1;
+        At(i, right).CopyTo(root);
+        for (i--; i >= 0; i--)
         {
-            MerkleTree.NodeHash(Subtree(i), root, root);
+            MerkleTree.NodeHash(At(i, right), root, root);
         }
 
         return root;
     }
+
+    private ReadOnlySpan<byte> At(int index, ReadOnlySpan<byte> right) =>
+        index < _count ? Subtree(index) : right.Slice((index - _count) * MerkleTree.HashSize, MerkleTree.HashSize);
 
     private ReadOnlySpan<byte> Subtree(int index) => _subtrees.AsSpan(index * MerkleTree.HashSize, MerkleTree.HashSize);
 }

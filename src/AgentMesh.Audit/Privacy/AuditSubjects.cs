@@ -29,12 +29,16 @@ public sealed class AuditSubjects
     private const int TagBytes = 16;
     private const int KeyBytes = 32;
     private const int MaxCachedKeys = 10_000;
+    private const int AssociatedDataBytes = 256;
 
     private static readonly HashSet<string> PlainDetails = new(StringComparer.Ordinal) { "method", "route", "status", "credential", "error" };
 
     private readonly byte[] _wrapKey;
     private readonly byte[] _lookupKey;
     private readonly ConcurrentDictionary<string, byte[]> _writeKeys = new(StringComparer.Ordinal);
+
+    // Subject → tag: an HMAC per audited request otherwise, and the same few subjects make most requests.
+    private readonly ConcurrentDictionary<string, string> _tags = new(StringComparer.Ordinal);
 
     /// <param name="masterKey">32 bytes (<see cref="SubjectKeyFile"/>): wraps subject keys and keys the lookup HMAC.</param>
     /// <param name="store">Where entries and subject keys are stored.</param>
@@ -75,9 +79,21 @@ public sealed class AuditSubjects
     public string Tag(string subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        if (_tags.TryGetValue(subject, out var cached))
+        {
+            return cached;
+        }
+
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes(subject), mac);
-        return Convert.ToHexStringLower(mac[..(TagChars / 2)]);
+        var tag = Convert.ToHexStringLower(mac[..(TagChars / 2)]);
+        if (_tags.Count >= MaxCachedKeys)
+        {
+            _tags.Clear();
+        }
+
+        _tags[subject] = tag;
+        return tag;
     }
 
     /// <summary>
@@ -247,7 +263,7 @@ public sealed class AuditSubjects
         var sealedBytes = new byte[NonceBytes + TagBytes + plain.Length];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes), AssociatedData(tag, field));
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes), AssociatedData(tag, field, stackalloc byte[AssociatedDataBytes]));
         return string.Concat(Prefix, tag, ":", Convert.ToBase64String(sealedBytes));
     }
 
@@ -263,7 +279,7 @@ public sealed class AuditSubjects
         var plain = new byte[length - NonceBytes - TagBytes];
         try
         {
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes + TagBytes, plain.Length), sealedBytes.AsSpan(NonceBytes, TagBytes), plain, AssociatedData(tag, field));
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes + TagBytes, plain.Length), sealedBytes.AsSpan(NonceBytes, TagBytes), plain, AssociatedData(tag, field, stackalloc byte[AssociatedDataBytes]));
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -273,7 +289,17 @@ public sealed class AuditSubjects
         return Encoding.UTF8.GetString(plain);
     }
 
-    private static byte[] AssociatedData(string tag, string field) => Encoding.UTF8.GetBytes(string.Concat(Prefix, tag, ":", field));
+    /// <summary>What a sealed field is bound to: <c>amsub1:{tag}:{field}</c> in UTF-8, in <paramref name="buffer"/> when it fits.</summary>
+    private static ReadOnlySpan<byte> AssociatedData(string tag, string field, Span<byte> buffer)
+    {
+        var length = Prefix.Length + tag.Length + 1 + Encoding.UTF8.GetMaxByteCount(field.Length);
+        var data = length <= buffer.Length ? buffer : new byte[length];
+        var written = Encoding.UTF8.GetBytes(Prefix, data);
+        written += Encoding.UTF8.GetBytes(tag, data[written..]);
+        data[written++] = (byte)':';
+        written += Encoding.UTF8.GetBytes(field, data[written..]);
+        return data[..written];
+    }
 
     private async ValueTask<byte[]> KeyForWritingAsync(string tag, CancellationToken cancellationToken)
     {

@@ -9,19 +9,27 @@ public static class AuditDetailsText
 {
     public static string Write(IReadOnlyDictionary<string, string> details)
     {
-        using var buffer = new MemoryStream();
+        ArgumentNullException.ThrowIfNull(details);
+        if (details.Count == 0)
+        {
+            return "{}";
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            foreach (var (key, value) in details.OrderBy(static d => d.Key, StringComparer.Ordinal))
+            var keys = details.Keys.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            foreach (var key in keys)
             {
-                json.WriteString(key, value);
+                json.WriteString(key, details[key]);
             }
 
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>

@@ -21,6 +21,13 @@ public interface IAuditStore : IAsyncDisposable
     /// <summary>Entries of a chain with <paramref name="fromSequence"/> ≤ sequence ≤ <paramref name="toSequence"/>, in sequence order, as stored.</summary>
     IAsyncEnumerable<AuditEntry> ReadAsync(string chain, long fromSequence, long toSequence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same entries as <see cref="ReadAsync"/>, encoded for verification in runs that the caller disposes. By default
+    /// each entry is read and encoded; a store may encode its rows directly, producing the same bytes.
+    /// </summary>
+    IAsyncEnumerable<EncodedRun> ReadEncodedAsync(string chain, long fromSequence, long toSequence, CancellationToken cancellationToken) =>
+        EncodedRun.FromEntriesAsync(ReadAsync(chain, fromSequence, toSequence, cancellationToken), chain, cancellationToken);
+
     /// <summary>The stored chain hashes of entries 1…<paramref name="toSequence"/> in sequence order (the Merkle leaves).</summary>
     Task<IReadOnlyList<byte[]>> ReadHashesAsync(string chain, long toSequence, CancellationToken cancellationToken);
 

@@ -1,9 +1,12 @@
+using System.Threading.Channels;
+
 namespace AgentMesh.Audit;
 
 /// <summary>Verifies a chain held by an <see cref="IAuditStore"/> over a range of sequence numbers.</summary>
 public static class AuditVerifier
 {
-    private const int BatchSize = 4096;
+    /// <summary>Runs read ahead of the one being verified: reading rows and hashing overlap, and memory stays bounded.</summary>
+    private const int RunsAhead = 2;
 
     /// <param name="store">Where the chain is.</param>
     /// <param name="chain">The chain.</param>
@@ -13,6 +16,7 @@ public static class AuditVerifier
     /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<AuditVerification> VerifyAsync(IAuditStore store, string chain, long from, long? to, byte[]? publicKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
         var checkpoints = await store.ReadCheckpointsAsync(chain, cancellationToken);
         var last = (await store.ReadLastAsync(chain, cancellationToken))?.Sequence ?? 0;
@@ -21,28 +25,7 @@ public static class AuditVerifier
         var verifier = new ChainVerifier(chain, from, preceding, checkpoints.Where(c => c.TreeSize <= end), publicKey);
         if (verifier.BrokenAt is null)
         {
-            // Entries are checked in runs, so that their hashes are computed on every core.
-            var batch = new List<AuditEntry>(BatchSize);
-            var intact = true;
-            await foreach (var entry in store.ReadAsync(chain, from, end, cancellationToken))
-            {
-                batch.Add(entry);
-                if (batch.Count == BatchSize)
-                {
-                    intact = verifier.Accept(batch);
-                    batch.Clear();
-                    if (!intact)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (intact && batch.Count > 0)
-            {
-                verifier.Accept(batch);
-            }
-
+            await VerifyRunsAsync(store, verifier, chain, from, end, cancellationToken);
             verifier.Finish(end);
         }
 
@@ -60,5 +43,61 @@ public static class AuditVerifier
         }
 
         return new AuditVerification(chain, from, end, verifier.EntriesChecked, verifier.CheckpointsChecked, verifier.BrokenAt, verifier.Cause, verifier.Detail);
+    }
+
+    private static async Task VerifyRunsAsync(IAuditStore store, ChainVerifier verifier, string chain, long from, long end, CancellationToken cancellationToken)
+    {
+        // Bounded: the reader waits while RunsAhead runs are queued.
+        var runs = Channel.CreateBounded<EncodedRun>(new BoundedChannelOptions(RunsAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadRunsAsync(store, chain, from, end, runs.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var run in runs.Reader.ReadAllAsync(cancellationToken))
+            {
+                using (run)
+                {
+                    if (!verifier.Accept(run))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+            while (runs.Reader.TryRead(out var left))
+            {
+                left.Dispose();
+            }
+        }
+    }
+
+    private static async Task ReadRunsAsync(IAuditStore store, string chain, long from, long end, ChannelWriter<EncodedRun> runs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var run in store.ReadEncodedAsync(chain, from, end, cancellationToken))
+            {
+                try
+                {
+                    await runs.WriteAsync(run, cancellationToken);
+                }
+                catch
+                {
+                    run.Dispose();
+                    throw;
+                }
+            }
+
+            runs.TryComplete();
+        }
+        catch (Exception exception)
+        {
+            // The verifying side sees the failure when it reads the channel; after it stopped, nobody waits for more runs.
+            runs.TryComplete(exception);
+        }
     }
 }

@@ -1,26 +1,20 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-
 namespace AgentMesh.Audit;
 
 /// <summary>
 /// Recomputes one chain entry by entry: sequence continuity, the link to the previous hash, each entry's own hash,
 /// and every checkpoint reached (signature, Merkle root, head). Stops at the first break. One instance per run.
-/// Runs of entries (<see cref="Accept(IReadOnlyList{AuditEntry})"/>) have their chain and leaf hashes computed on every
-/// core first; the links, the tree and the checkpoints are then checked in order.
+/// Each run of entries (<see cref="Accept"/>) has its chain hashes, leaf hashes, the Merkle subtrees it holds whole and the
+/// signatures of the checkpoints it reaches computed on every core first; links, hashes and checkpoints are then checked
+/// in sequence order, so the first break reported is the same as one entry at a time would find.
 /// </summary>
-public sealed class ChainVerifier
+public sealed partial class ChainVerifier
 {
     private readonly string _chain;
     private readonly byte[]? _publicKey;
-    private readonly Queue<AuditCheckpoint> _checkpoints;
-    private readonly ChainHasher _hasher = new();
+    private readonly AuditCheckpoint[] _checkpoints;
+    private readonly sbyte[] _signatures;
     private readonly MerkleFrontier _frontier = new();
-    private const int ParallelFrom = 512;
-    private const int HashesPerEntry = 2 * ChainHasher.HashSize;
-
-    private readonly byte[] _computed = new byte[ChainHasher.HashSize];
-    private readonly byte[] _leaf = new byte[MerkleTree.HashSize];
+    private int _nextCheckpoint;
     private byte[] _previous;
     private long _expected;
 
@@ -40,7 +34,8 @@ public sealed class ChainVerifier
         }
 
         _previous = precedingHashes.Count > 0 ? precedingHashes[^1] : ChainHasher.Genesis.ToArray();
-        _checkpoints = new Queue<AuditCheckpoint>(checkpoints.Where(c => c.TreeSize >= from).OrderBy(static c => c.TreeSize));
+        _checkpoints = [.. checkpoints.Where(c => c.TreeSize >= from).OrderBy(static c => c.TreeSize)];
+        _signatures = new sbyte[_checkpoints.Length];
         if (from > 1 && precedingHashes.Count != from - 1)
         {
             Break(precedingHashes.Count + 1, AuditBreak.EntryMissing, $"Only {precedingHashes.Count} entries precede sequence {from}.");
@@ -63,73 +58,74 @@ public sealed class ChainVerifier
     /// <summary>The sequence number the next entry must have.</summary>
     public long Expected => _expected;
 
-    /// <summary>Checks the next entry; false once the chain is broken.</summary>
-    public bool Accept(AuditEntry entry)
-    {
-        if (BrokenAt is not null || !Follows(entry))
-        {
-            return false;
-        }
-
-        _hasher.Hash(entry.PreviousHash, _chain, entry.Sequence, entry.Event, _computed);
-        MerkleTree.LeafHash(entry.Hash, _leaf);
-        return Matches(entry, _computed, _leaf);
-    }
-
     /// <summary>Checks the next entries, in sequence order; false once the chain is broken.</summary>
-    public bool Accept(IReadOnlyList<AuditEntry> entries)
+    public bool Accept(EncodedRun run)
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count < ParallelFrom || Environment.ProcessorCount == 1)
-        {
-            foreach (var entry in entries)
-            {
-                if (!Accept(entry))
-                {
-                    return false;
-                }
-            }
-
-            return BrokenAt is null;
-        }
-
+        ArgumentNullException.ThrowIfNull(run);
         if (BrokenAt is not null)
         {
             return false;
         }
 
-        var hashes = ArrayPool<byte>.Shared.Rent(entries.Count * HashesPerEntry);
-        try
+        if (run.Count == 0)
         {
-            var chunk = Math.Max(ParallelFrom / 2, (entries.Count / Environment.ProcessorCount) + 1);
-            Parallel.ForEach(Partitioner.Create(0, entries.Count, chunk), range =>
-            {
-                var hasher = new ChainHasher();
-                for (var i = range.Item1; i < range.Item2; i++)
-                {
-                    var entry = entries[i];
-                    var slot = hashes.AsSpan(i * HashesPerEntry, HashesPerEntry);
-                    hasher.Hash(entry.PreviousHash, _chain, entry.Sequence, entry.Event, slot[..ChainHasher.HashSize]);
-                    MerkleTree.LeafHash(entry.Hash, slot[ChainHasher.HashSize..]);
-                }
-            });
+            return true;
+        }
 
-            for (var i = 0; i < entries.Count; i++)
+        Hash(run);
+        var segment = 0;
+        for (var i = 0; i < run.Count; i++)
+        {
+            var sequence = run.Sequence(i);
+            if (sequence != _expected)
             {
-                var entry = entries[i];
-                var slot = hashes.AsSpan(i * HashesPerEntry, HashesPerEntry);
-                if (!Follows(entry) || !Matches(entry, slot[..ChainHasher.HashSize], slot[ChainHasher.HashSize..]))
+                return Break(_expected, AuditBreak.EntryMissing, sequence > _expected
+                    ? $"Entry {_expected} is missing: the entry after {_expected - 1} is {sequence}."
+                    : $"Entry {sequence} appears where {_expected} belongs.");
+            }
+
+            var link = run.PreviousHash(i);
+            if (!link.SequenceEqual(i == 0 ? _previous : run.Hash(i - 1)))
+            {
+                UnmatchedLink = link.ToArray();
+                return Break(sequence - 1, AuditBreak.ContentChanged, $"Entry {sequence} records a different hash for entry {sequence - 1}: entry {sequence - 1} was rewritten.");
+            }
+
+            var hash = run.Hash(i);
+            if (!Computed(i).SequenceEqual(hash))
+            {
+                return Break(sequence, AuditBreak.ContentChanged, $"The fields of entry {sequence} no longer produce its hash.");
+            }
+
+            while (_segments[segment].End <= i)
+            {
+                segment++;
+            }
+
+            var inSubtree = _segments[segment].Subtree >= 0 ? i - _segments[segment].Start + 1 : 0;
+            if (inSubtree == 0)
+            {
+                _frontier.Append(Leaf(i));
+            }
+            else if (inSubtree == SubtreeLeaves)
+            {
+                _frontier.Append(Node(_segments[segment], SubtreeHeight, 0), SubtreeHeight);
+                inSubtree = 0;
+            }
+
+            _expected++;
+            EntriesChecked++;
+            while (_nextCheckpoint < _checkpoints.Length && _checkpoints[_nextCheckpoint].TreeSize <= sequence)
+            {
+                if (!Check(_nextCheckpoint++, sequence, hash, _segments[segment], inSubtree))
                 {
                     return false;
                 }
             }
+        }
 
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(hashes);
-        }
+        _previous = run.Hash(run.Count - 1).ToArray();
+        return true;
     }
 
     /// <summary>Ends the run: a checkpoint beyond the last entry means entries were cut off.</summary>
@@ -140,7 +136,7 @@ public sealed class ChainVerifier
             return;
         }
 
-        if (_checkpoints.TryPeek(out var checkpoint) && checkpoint.TreeSize <= to)
+        if (_nextCheckpoint < _checkpoints.Length && _checkpoints[_nextCheckpoint] is { } checkpoint && checkpoint.TreeSize <= to)
         {
             Break(_expected, AuditBreak.EntryMissing, $"The checkpoint at tree size {checkpoint.TreeSize} covers entries up to {checkpoint.TreeSize}; the chain ends at {_expected - 1}.");
         }
@@ -154,66 +150,64 @@ public sealed class ChainVerifier
         Detail = $"Entry {sequence} links to the hash of the entry now at {owner}: entries were reordered.";
     }
 
-    private bool Follows(AuditEntry entry)
+    /// <param name="index">The checkpoint's index.</param>
+    /// <param name="sequence">The entry just checked, the checkpoint's head.</param>
+    /// <param name="head">That entry's hash.</param>
+    /// <param name="segment">Where that entry is.</param>
+    /// <param name="inSubtree">How many leaves of the segment's subtree, not yet in the frontier, precede the head (it included).</param>
+    private bool Check(int index, long sequence, ReadOnlySpan<byte> head, Segment segment, int inSubtree)
     {
-        if (entry.Sequence != _expected)
-        {
-            return Break(_expected, AuditBreak.EntryMissing, entry.Sequence > _expected
-                ? $"Entry {_expected} is missing: the entry after {_expected - 1} is {entry.Sequence}."
-                : $"Entry {entry.Sequence} appears where {_expected} belongs.");
-        }
-
-        if (!entry.PreviousHash.AsSpan().SequenceEqual(_previous))
-        {
-            UnmatchedLink = entry.PreviousHash;
-            return Break(entry.Sequence - 1, AuditBreak.ContentChanged, $"Entry {entry.Sequence} records a different hash for entry {entry.Sequence - 1}: entry {entry.Sequence - 1} was rewritten.");
-        }
-
-        return true;
-    }
-
-    private bool Matches(AuditEntry entry, ReadOnlySpan<byte> computed, ReadOnlySpan<byte> leaf)
-    {
-        if (!computed.SequenceEqual(entry.Hash))
-        {
-            return Break(entry.Sequence, AuditBreak.ContentChanged, $"The fields of entry {entry.Sequence} no longer produce its hash.");
-        }
-
-        _frontier.Append(leaf);
-        _previous = entry.Hash;
-        _expected++;
-        EntriesChecked++;
-        while (_checkpoints.TryPeek(out var checkpoint) && checkpoint.TreeSize <= entry.Sequence)
-        {
-            _checkpoints.Dequeue();
-            if (!Check(checkpoint, entry))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool Check(AuditCheckpoint checkpoint, AuditEntry head)
-    {
+        var checkpoint = _checkpoints[index];
         if (!string.Equals(checkpoint.Chain, _chain, StringComparison.Ordinal))
         {
             return Break(checkpoint.TreeSize, AuditBreak.CheckpointMismatch, $"The checkpoint at tree size {checkpoint.TreeSize} names chain '{checkpoint.Chain}'.");
         }
 
-        if (_publicKey is not null && !CheckpointSigner.Verify(_publicKey, checkpoint))
+        if (_publicKey is not null && !SignatureValid(index))
         {
             return Break(checkpoint.TreeSize, AuditBreak.CheckpointSignatureInvalid, $"The signature of the checkpoint at tree size {checkpoint.TreeSize} does not verify with key {CheckpointSigner.KeyIdOf(_publicKey)}.");
         }
 
-        if (checkpoint.TreeSize != head.Sequence || !_frontier.Root().AsSpan().SequenceEqual(checkpoint.RootHash) || !head.Hash.AsSpan().SequenceEqual(checkpoint.HeadHash))
+        if (checkpoint.TreeSize != sequence || !Root(segment, inSubtree).AsSpan().SequenceEqual(checkpoint.RootHash) || !head.SequenceEqual(checkpoint.HeadHash))
         {
             return Break(checkpoint.TreeSize, AuditBreak.CheckpointMismatch, $"Entries 1…{checkpoint.TreeSize} no longer have the Merkle root and head signed at that tree size.");
         }
 
         CheckpointsChecked++;
         return true;
+    }
+
+    private bool SignatureValid(int index)
+    {
+        if (_signatures[index] == 0)
+        {
+            _signatures[index] = CheckpointSigner.Verify(_publicKey, _checkpoints[index]) ? (sbyte)1 : (sbyte)-1;
+        }
+
+        return _signatures[index] > 0;
+    }
+
+    /// <summary>The root at the head: the frontier followed by the perfect subtrees that cover the first leaves of the segment's subtree.</summary>
+    private byte[] Root(Segment segment, int inSubtree)
+    {
+        if (inSubtree == 0)
+        {
+            return _frontier.Root();
+        }
+
+        Span<byte> right = stackalloc byte[SubtreeHeight * MerkleTree.HashSize];
+        var count = 0;
+        var covered = 0;
+        for (var height = SubtreeHeight - 1; height >= 0; height--)
+        {
+            if ((inSubtree & (1 << height)) != 0)
+            {
+                Node(segment, height, covered >> height).CopyTo(right.Slice(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
+                covered += 1 << height;
+            }
+        }
+
+        return _frontier.Root(right[..(count * MerkleTree.HashSize)]);
     }
 
     private bool Break(long sequence, AuditBreak cause, string detail)

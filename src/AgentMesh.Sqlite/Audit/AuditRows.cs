@@ -1,4 +1,5 @@
 using AgentMesh.Audit;
+using AgentMesh.Sqlite.Tables;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.Sqlite.Audit;
@@ -10,44 +11,33 @@ internal static class AuditRows
 
     private static readonly string[] Names = [.. Columns.Split(", "), "actor_subject"];
 
-    public static SqliteCommand InsertEntry(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO audit_entries ({string.Join(", ", Names)}) VALUES ({string.Join(", ", Names.Select(static n => "@" + n))})";
-        foreach (var name in Names)
-        {
-            command.Parameters.Add(new SqliteParameter("@" + name, null));
-        }
+    /// <summary>The entry insert, compiled once on the write connection and bound by position (see <see cref="PositionalStatement"/>).</summary>
+    public static PositionalStatement InsertEntry(SqliteConnection connection) => new(connection, Statement.Insert("audit_entries", Names), Names);
 
-        command.Prepare();
-        return command;
-    }
-
-    public static void Bind(SqliteCommand command, AuditEntry entry)
+    public static void Insert(PositionalStatement insert, AuditEntry entry)
     {
         var e = entry.Event;
-        var p = command.Parameters;
-        p[0].Value = entry.Chain;
-        p[1].Value = entry.Sequence;
-        p[2].Value = AuditEncoding.ToMicroseconds(e.Time);
-        p[3].Value = (object?)e.Tenant ?? DBNull.Value;
-        p[4].Value = e.Actor.Type;
-        p[5].Value = (object?)e.Actor.Id ?? DBNull.Value;
-        p[6].Value = (object?)e.Actor.Ip ?? DBNull.Value;
-        p[7].Value = (object?)e.Actor.UserAgent ?? DBNull.Value;
-        p[8].Value = e.Action;
-        p[9].Value = e.Resource.Type;
-        p[10].Value = (object?)e.Resource.Id ?? DBNull.Value;
-        p[11].Value = AuditNames.Of(e.Outcome);
-        p[12].Value = (object?)e.Reason ?? DBNull.Value;
-        p[13].Value = (object?)e.RequestId ?? DBNull.Value;
-        p[14].Value = (object?)e.TraceId ?? DBNull.Value;
-        p[15].Value = AuditNames.Of(e.Classification);
-        p[16].Value = DetailsJson(e.Details);
-        p[17].Value = entry.PreviousHash;
-        p[18].Value = entry.Hash;
-        p[19].Value = (object?)AuditSubjects.TagOf(e) ?? DBNull.Value;
+        insert.Set(0, entry.Chain);
+        insert.Set(1, entry.Sequence);
+        insert.Set(2, AuditEncoding.ToMicroseconds(e.Time));
+        insert.Set(3, e.Tenant);
+        insert.Set(4, e.Actor.Type);
+        insert.Set(5, e.Actor.Id);
+        insert.Set(6, e.Actor.Ip);
+        insert.Set(7, e.Actor.UserAgent);
+        insert.Set(8, e.Action);
+        insert.Set(9, e.Resource.Type);
+        insert.Set(10, e.Resource.Id);
+        insert.Set(11, AuditNames.Of(e.Outcome));
+        insert.Set(12, e.Reason);
+        insert.Set(13, e.RequestId);
+        insert.Set(14, e.TraceId);
+        insert.Set(15, AuditNames.Of(e.Classification));
+        insert.Set(16, DetailsJson(e.Details));
+        insert.Set(17, entry.PreviousHash);
+        insert.Set(18, entry.Hash);
+        insert.Set(19, AuditSubjects.TagOf(e));
+        insert.Execute();
     }
 
     public static SqliteCommand InsertCheckpoint(SqliteConnection connection, SqliteTransaction transaction, AuditCheckpoint checkpoint)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AgentMesh.Audit;
+using AgentMesh.Sqlite.Tables;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.Sqlite.Audit;
@@ -17,6 +18,7 @@ public sealed partial class SqliteAuditStore : IAuditStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly bool _readOnly;
     private SqliteConnection? _write;
+    private PositionalStatement? _insertEntry;
     private bool _open;
 
     public SqliteAuditStore(string path)
@@ -110,11 +112,10 @@ public sealed partial class SqliteAuditStore : IAuditStore
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             if (entries.Count > 0)
             {
-                await using var insert = AuditRows.InsertEntry(connection, transaction);
+                _insertEntry ??= AuditRows.InsertEntry(connection);
                 foreach (var entry in entries)
                 {
-                    AuditRows.Bind(insert, entry);
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                    AuditRows.Insert(_insertEntry, entry);
                 }
             }
 
@@ -316,6 +317,8 @@ public sealed partial class SqliteAuditStore : IAuditStore
         await _writeGate.WaitAsync(CancellationToken.None);
         try
         {
+            _insertEntry?.Dispose();
+            _insertEntry = null;
             if (_write is not null)
             {
                 await _write.DisposeAsync();

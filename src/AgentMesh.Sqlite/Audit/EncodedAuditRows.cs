@@ -1,0 +1,250 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using AgentMesh.Audit;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace AgentMesh.Sqlite.Audit;
+
+/// <summary>
+/// Reads a chain's rows by position and writes each entry's canonical encoding (<see cref="AuditEncoding"/>; the columns
+/// of <see cref="AuditRows.Columns"/> are in the encoding's order) straight from the stored UTF-8 bytes, without making
+/// strings, a details dictionary or an <see cref="AuditEntry"/>. A row this cannot encode byte for byte as
+/// <see cref="AuditEntryRows.Read"/> would read it (a type, text or details JSON a writer never produces) is read
+/// through that instead, so verification reports the same for every row.
+/// </summary>
+internal sealed class EncodedAuditRows : IDisposable
+{
+    private const int Sequence = 1;
+    private const int Time = 2;
+    private const int Outcome = 11;
+    private const int Classification = 15;
+    private const int Details = 16;
+    private const int PreviousHash = 17;
+    private const int Hash = 18;
+
+    // What FromMicroseconds accepts, so that the time round-trips as AuditEntryRows reads it.
+    private static readonly long MinMicroseconds = -DateTimeOffset.UnixEpoch.UtcTicks / 10;
+    private static readonly long MaxMicroseconds = (DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    // Which text columns (tenant … trace id) may be null.
+    private static readonly bool[] Nullable = [false, false, false, true, false, true, true, true, false, false, true, false, true, true, true, false];
+
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+    private readonly string _chain;
+    private byte[] _unescaped = new byte[256];
+
+    public EncodedAuditRows(SqliteConnection connection, string chain, long fromSequence, long toSequence)
+    {
+        _connection = connection;
+        _chain = chain;
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        Check(raw.sqlite3_prepare_v2(_db, $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq", out _statement));
+        Check(raw.sqlite3_bind_text(_statement, 1, chain));
+        Check(raw.sqlite3_bind_int64(_statement, 2, fromSequence));
+        Check(raw.sqlite3_bind_int64(_statement, 3, toSequence));
+    }
+
+    /// <summary>Adds rows to <paramref name="run"/> until it is full; false once the rows are all read.</summary>
+    public bool Fill(EncodedRun run)
+    {
+        while (!run.IsFull)
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return false;
+            }
+
+            if (rc != raw.SQLITE_ROW)
+            {
+                Check(rc);
+            }
+
+            if (!TryEncode(run))
+            {
+                run.CancelEntry();
+                run.Add(ReadEntry());
+            }
+        }
+
+        return true;
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private bool TryEncode(EncodedRun run)
+    {
+        var row = new RowColumns(_statement);
+        if (row.Type(Sequence) != raw.SQLITE_INTEGER
+            || row.Type(Time) != raw.SQLITE_INTEGER
+            || row.Type(PreviousHash) != raw.SQLITE_BLOB
+            || row.Type(Hash) != raw.SQLITE_BLOB)
+        {
+            return false;
+        }
+
+        var time = row.Int64(Time);
+        if (time < MinMicroseconds || time > MaxMicroseconds)
+        {
+            return false;
+        }
+
+        run.BeginEntry(row.Int64(Sequence), row.Bytes(PreviousHash));
+        run.WriteInt64(time);
+        for (var column = Time + 1; column <= Classification; column++)
+        {
+            var type = row.Type(column);
+            if (type == raw.SQLITE_NULL && Nullable[column])
+            {
+                run.WriteNull();
+                continue;
+            }
+
+            var text = row.Bytes(column);
+            if (!IsText(type, text))
+            {
+                return false;
+            }
+
+            switch (column)
+            {
+                case Outcome:
+                    run.WriteByte(OutcomeOf(text));
+                    break;
+                case Classification:
+                    run.WriteByte(ClassificationOf(text));
+                    break;
+                default:
+                    run.WriteText(text);
+                    break;
+            }
+        }
+
+        var details = row.Bytes(Details);
+        if (!IsText(row.Type(Details), details) || !TryWriteDetails(run, details))
+        {
+            return false;
+        }
+
+        run.EndEntry(row.Bytes(Hash));
+        return true;
+    }
+
+    /// <summary>True for text whose bytes come back unchanged when read as a string and encoded again.</summary>
+    private static bool IsText(int type, ReadOnlySpan<byte> bytes) => type == raw.SQLITE_TEXT && Utf8.IsValid(bytes) && !bytes.Contains((byte)0);
+
+    /// <summary>
+    /// Details as <see cref="AuditDetailsText.Parse"/> then <see cref="AuditEncoding"/> would write them, for the JSON
+    /// writers produce: an object of string values under distinct ASCII keys in ordinal order. Anything else is left to them.
+    /// </summary>
+    private bool TryWriteDetails(EncodedRun run, ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var count = CountDetails(json);
+            if (count < 0)
+            {
+                return false;
+            }
+
+            run.WriteInt64(count);
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                run.WriteText(reader.ValueSpan);
+                reader.Read();
+                if (!reader.ValueIsEscaped)
+                {
+                    run.WriteText(reader.ValueSpan);
+                    continue;
+                }
+
+                if (_unescaped.Length < reader.ValueSpan.Length)
+                {
+                    _unescaped = new byte[reader.ValueSpan.Length * 2];
+                }
+
+                run.WriteText(_unescaped.AsSpan(0, reader.CopyString(_unescaped)));
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>How many details the JSON holds; −1 when it is not an object of string values under ascending, unescaped ASCII keys.</summary>
+    private static int CountDetails(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return -1;
+        }
+
+        var count = 0;
+        ReadOnlySpan<byte> previous = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.ValueSpan;
+            if (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(key) || (count > 0 && key.SequenceCompareTo(previous) <= 0))
+            {
+                return -1;
+            }
+
+            previous = key;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                return -1;
+            }
+
+            count++;
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? count : -1;
+    }
+
+    private static byte OutcomeOf(ReadOnlySpan<byte> text) =>
+        text.SequenceEqual("success"u8) ? (byte)AuditOutcome.Success
+        : text.SequenceEqual("denied"u8) ? (byte)AuditOutcome.Denied
+        : text.SequenceEqual("failed"u8) ? (byte)AuditOutcome.Failed
+        : byte.MaxValue;
+
+    private static byte ClassificationOf(ReadOnlySpan<byte> text) =>
+        text.SequenceEqual("public"u8) ? (byte)DataClassification.Public
+        : text.SequenceEqual("internal"u8) ? (byte)DataClassification.Internal
+        : text.SequenceEqual("confidential"u8) ? (byte)DataClassification.Confidential
+        : text.SequenceEqual("restricted"u8) ? (byte)DataClassification.Restricted
+        : byte.MaxValue;
+
+    /// <summary>The current row read as every other reader reads it, found again by its key as stored.</summary>
+    private AuditEntry ReadEntry()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = @chain AND seq = @seq";
+        command.Parameters.AddWithValue("@chain", _chain);
+        command.Parameters.AddWithValue("@seq", raw.sqlite3_column_type(_statement, Sequence) switch
+        {
+            raw.SQLITE_INTEGER => raw.sqlite3_column_int64(_statement, Sequence),
+            raw.SQLITE_FLOAT => raw.sqlite3_column_double(_statement, Sequence),
+            raw.SQLITE_TEXT => raw.sqlite3_column_text(_statement, Sequence).utf8_to_string(),
+            _ => (object)raw.sqlite3_column_blob(_statement, Sequence).ToArray(),
+        });
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? AuditEntryRows.Read(reader) : throw new InvalidOperationException($"Entry {raw.sqlite3_column_int64(_statement, Sequence)} of chain '{_chain}' could not be read again.");
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+        }
+    }
+}
