@@ -156,7 +156,12 @@ public sealed class RedisDistributedCache : IDistributedCache
             return database;
         }
 
-        Unavailable("not connected", null);
+        // Before the host has started the connection there is nothing to ask yet, which is no failure of Redis.
+        if (_connection.State != "connecting")
+        {
+            Unavailable("not connected", null);
+        }
+
         return null;
     }
 
