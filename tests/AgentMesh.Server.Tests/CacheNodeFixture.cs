@@ -24,3 +24,9 @@ public sealed class UncachedNodeFixture : CacheNodeFixture
 {
     protected override IEnumerable<string> Settings => ["--AgentMesh:Cache:Enabled", "false"];
 }
+
+/// <summary>The same node with warming on: after a restart, the newest finished tasks are read into memory.</summary>
+public sealed class WarmCacheNodeFixture : CacheNodeFixture
+{
+    protected override IEnumerable<string> Settings => ["--AgentMesh:Cache:WarmTasks", "100"];
+}

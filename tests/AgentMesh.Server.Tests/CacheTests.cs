@@ -161,3 +161,30 @@ public class UncachedTests(UncachedNodeFixture node) : IClassFixture<UncachedNod
         Assert.Equal("none", (string)detail["cache"]!["levels"]!);
     }
 }
+
+public class CacheWarmingTests(WarmCacheNodeFixture node) : IClassFixture<WarmCacheNodeFixture>
+{
+    [Fact]
+    public async Task GetTask_AfterRestart_FinishedTasksAreAlreadyInMemory()
+    {
+        var tenant = await TenantClient.CreateAsync(node);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await CacheTests.SucceededTaskAsync(tenant));
+        }
+
+        await node.RestartAsync();
+        using var client = node.Client(tenant.Http.DefaultRequestHeaders.Authorization!.Parameter);
+        await Task.Delay(2000, TestContext.Current.CancellationToken);
+        var reads = node.Store.Reads;
+        var tasks = new List<JsonObject>();
+        foreach (var id in ids)
+        {
+            tasks.Add(await Expect.OkAsync(await client.GetPathAsync($"{tenant.Path}/tasks/{id}")));
+        }
+
+        Assert.All(tasks, static t => Assert.Equal("succeeded", (string)t["status"]!));
+        Assert.Equal(reads, node.Store.Reads);
+    }
+}
