@@ -52,6 +52,38 @@ public sealed class RedisCacheTests
         Assert.Equal("available", (string)(await node.HealthDetailAsync())["cache"]!["redis"]!);
     }
 
+    [Fact]
+    public async Task GetTask_RedisStopped_AnswersFromMemoryAndStoreThenUsesRedisAgainAfterStart()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var node = await RedisNode.StartAsync(redis, _prefix);
+        await node.CreateTenantAsync("acme", 1000);
+        await RegisterAsync(node);
+        var cached = await SucceededAsync(node);
+        var uncached = await SucceededAsync(node);
+        Assert.Equal("succeeded", await StatusAsync(node, cached));
+
+        await redis.StopAsync();
+        await Eventually.TrueAsync(() => !node.Services.GetRequiredService<RedisConnection>().IsConnected, "the connection noticed Redis stopped");
+        var started = Stopwatch.GetTimestamp();
+        var fromMemory = await StatusAsync(node, cached);
+        var fromStore = await StatusAsync(node, uncached);
+        var waited = Stopwatch.GetElapsedTime(started);
+        await redis.StartAsync();
+
+        Assert.Equal("succeeded", fromMemory);
+        Assert.Equal("succeeded", fromStore);
+        Assert.True(waited < TimeSpan.FromSeconds(2), $"two reads took {waited.TotalMilliseconds} ms while Redis was down");
+        // Redis is asked again by the next read that misses memory, once the connection is back.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var next = await SucceededAsync(node);
+                return await StatusAsync(node, next) == "succeeded" && InRedis(node, next);
+            },
+            "a finished task read after Redis started was written to Redis");
+    }
+
     private static bool InRedis(RedisNode node, string id)
     {
         var cache = node.Services.GetRequiredService<RedisDistributedCache>();
