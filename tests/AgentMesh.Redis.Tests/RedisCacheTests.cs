@@ -20,9 +20,7 @@ public sealed class RedisCacheTests
     public async Task GetTask_RedisFrozenWhileReading_AnswersQuicklyFromMemoryAndStoreThenUsesRedisAgain()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var node = await RedisNode.StartAsync(redis, _prefix);
-        await node.CreateTenantAsync("acme", 1000);
-        await RegisterAsync(node);
+        await using var node = await NodeWithAgentAsync(redis);
         var cached = await SucceededAsync(node);
         var uncached = await SucceededAsync(node);
         var later = await SucceededAsync(node);
@@ -56,9 +54,7 @@ public sealed class RedisCacheTests
     public async Task GetTask_RedisStopped_AnswersFromMemoryAndStoreThenUsesRedisAgainAfterStart()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var node = await RedisNode.StartAsync(redis, _prefix);
-        await node.CreateTenantAsync("acme", 1000);
-        await RegisterAsync(node);
+        await using var node = await NodeWithAgentAsync(redis);
         var cached = await SucceededAsync(node);
         var uncached = await SucceededAsync(node);
         Assert.Equal("succeeded", await StatusAsync(node, cached));
@@ -91,9 +87,15 @@ public sealed class RedisCacheTests
         return database is not null && database.KeyExists(cache.RedisKey(FinishedTaskCache.Key("acme", Guid.Parse(id))));
     }
 
-    private static async Task RegisterAsync(RedisNode node) =>
+    /// <summary>A node on <paramref name="redis"/> with tenant <c>acme</c> and its agent <c>agent-1</c> registered.</summary>
+    private async Task<RedisNode> NodeWithAgentAsync(RedisServer redis)
+    {
+        var node = await RedisNode.StartAsync(redis, _prefix);
+        await node.CreateTenantAsync("acme", 1000);
         (await node.Admin.PutAsJsonAsync("/v1/tenants/acme/agents/agent-1", new { name = "agent-1", capabilities = new[] { new { name = "work", level = 4 } }, maxConcurrency = 1 }, Cancellation))
-        .EnsureSuccessStatusCode();
+            .EnsureSuccessStatusCode();
+        return node;
+    }
 
     private static async Task<string> SucceededAsync(RedisNode node)
     {
