@@ -188,3 +188,20 @@ public class CacheWarmingTests(WarmCacheNodeFixture node) : IClassFixture<WarmCa
         Assert.Equal(reads, node.Store.Reads);
     }
 }
+
+public class CacheOptionsTests
+{
+    [Theory]
+    [InlineData("LocalExpiration", "00:00:00")]
+    [InlineData("Expiration", "00:00:01")]
+    [InlineData("WarmTasks", "-1")]
+    public async Task Start_CacheSettingOutOfRange_FailsNamingTheSetting(string setting, string value)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "agentmesh-tests", Guid.NewGuid().ToString("N"));
+        await using var app = Hosting.AgentMeshNode.Build(["--urls", "http://127.0.0.1:0", "--AgentMesh:Node:DataPath", data, $"--AgentMesh:Cache:{setting}", value]);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains($"AgentMesh:Cache:{setting}", error.Message, StringComparison.Ordinal);
+    }
+}
