@@ -74,9 +74,6 @@ public sealed partial class FinishedTaskCache : IDisposable
     /// <summary>Whether the cache has a shared level in Redis (L2).</summary>
     public bool IsShared { get; }
 
-    /// <summary>The settings the cache runs with.</summary>
-    public CacheOptions Options => _options;
-
     /// <summary>The finished task from the cache, or from <paramref name="store"/> on a miss; null when it does not exist in this tenant.</summary>
     public async ValueTask<MeshTask?> GetAsync(IMeshStore store, string tenant, Guid id, CancellationToken cancellationToken)
     {

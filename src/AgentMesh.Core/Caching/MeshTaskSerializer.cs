@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using AgentMesh.Events;
 using AgentMesh.Protection;
 using AgentMesh.Tasks;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -41,14 +39,3 @@ public sealed class MeshTaskSerializer(IPayloadProtector protector) : IHybridCac
         JsonSerializer.Serialize(writer, entry, CacheJsonContext.Default.CachedTask);
     }
 }
-
-/// <summary>A task as cached in Redis: the task's own JSON, and what that leaves out or writes as raw JSON.</summary>
-internal sealed record CachedTask(MeshTask Task, string Input, string? Output, int AttemptBudgetStart);
-
-/// <summary>Source-generated serialization of cached tasks; input and output are kept as JSON strings (they may be ciphertext).</summary>
-[JsonSourceGenerationOptions(
-    JsonSerializerDefaults.Web,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(SnakeCaseEnumConverter<MeshTaskStatus>), typeof(SnakeCaseEnumConverter<AttemptOutcome>)])]
-[JsonSerializable(typeof(CachedTask))]
-internal sealed partial class CacheJsonContext : JsonSerializerContext;
