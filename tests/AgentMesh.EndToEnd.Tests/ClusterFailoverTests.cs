@@ -61,11 +61,13 @@ public sealed class ClusterFailoverTests(PostgresServer postgres)
 
         await own.StopAsync();
         using var submitWhileDown = await SubmitAsync(node);
-        using var readWhileDown = await node.GetAsync($"/v1/tenants/acme/tasks/{beforeId}", Cancellation);
+        using var cachedWhileDown = await node.GetAsync($"/v1/tenants/acme/tasks/{beforeId}", Cancellation);
+        using var readWhileDown = await node.GetAsync($"/v1/tenants/acme/tasks/{Guid.CreateVersion7()}", Cancellation);
         using var readyWhileDown = await node.GetAsync("/health/ready", Cancellation);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, submitWhileDown.StatusCode);
         Assert.NotNull(submitWhileDown.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, cachedWhileDown.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readWhileDown.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileDown.StatusCode);
         Assert.Matches(@"(?m)^agentmesh_node_ready(\{[^}]*\})? 0(\s|$)", await node.GetStringAsync("/metrics", Cancellation));

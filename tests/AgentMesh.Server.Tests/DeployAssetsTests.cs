@@ -36,8 +36,8 @@ public sealed partial class DeployAssetsTests(NodeFixture node) : IClassFixture<
         var dashboardNames = queries.SelectMany(static q => MetricName().Matches(q).Select(static m => m.Value)).ToHashSet(StringComparer.Ordinal);
         var alertNames = MetricName().Matches(alerts).Select(static m => m.Value).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(12, dashboard["panels"]!.AsArray().Count);
-        Assert.Subset(dashboardNames, new HashSet<string>(StringComparer.Ordinal) { "agentmesh_tasks_completed_total", "agentmesh_task_end_to_end_time_seconds_bucket", "agentmesh_tasks_unfinished", "agentmesh_agents", "agentmesh_tasks_dead_lettered_total", "agentmesh_commit_duration_seconds_bucket" });
+        Assert.Equal(13, dashboard["panels"]!.AsArray().Count);
+        Assert.Subset(dashboardNames, new HashSet<string>(StringComparer.Ordinal) { "agentmesh_cache_hits_total", "agentmesh_cache_misses_total", "agentmesh_tasks_completed_total", "agentmesh_task_end_to_end_time_seconds_bucket", "agentmesh_tasks_unfinished", "agentmesh_agents", "agentmesh_tasks_dead_lettered_total", "agentmesh_commit_duration_seconds_bucket" });
         exposed.UnionWith(ClusterOrAlertOnly);
         Assert.All(dashboardNames, name => Assert.True(exposed.Contains(name), $"The dashboard queries {name}, which /metrics does not expose."));
         Assert.NotEmpty(alertNames);

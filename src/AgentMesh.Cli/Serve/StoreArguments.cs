@@ -16,7 +16,7 @@ internal sealed class StoreArguments
 
     public Option<string?> Nats { get; } = new("--nats") { Description = "NATS URL (e.g. nats://127.0.0.1:4222): relay every event to the JetStream stream AGENTMESH_EVENTS. Same as ConnectionStrings:Nats." };
 
-    public Option<string?> Redis { get; } = new("--redis") { Description = "Redis configuration string (e.g. 127.0.0.1:6379): share request rate limits between nodes; optional. Same as ConnectionStrings:Redis." };
+    public Option<string?> Redis { get; } = new("--redis") { Description = "Redis configuration string (e.g. 127.0.0.1:6379): share request rate limits and the read cache of finished tasks between nodes; optional. Same as ConnectionStrings:Redis." };
 
     public void AddTo(Command command)
     {

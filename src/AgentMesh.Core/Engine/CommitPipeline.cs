@@ -46,6 +46,12 @@ internal sealed partial class CommitPipeline : IDisposable
     /// <summary>Called with the committed batch, in order, before callers are released.</summary>
     public Action<IReadOnlyList<PendingCommit>>? Committed { get; set; }
 
+    /// <summary>
+    /// Called with the tasks a committed change set revived, after it is durable and before <see cref="Committed"/> and its
+    /// caller are: a later commit that finishes such a task again cannot take it out of memory before this has run.
+    /// </summary>
+    public Func<IReadOnlyList<Tasks.MeshTask>, ValueTask>? Revived { get; set; }
+
     /// <summary>Called when a change set could not be written: the engine's memory is ahead of the store.</summary>
     public Action? Diverged { get; set; }
 
@@ -154,6 +160,7 @@ internal sealed partial class CommitPipeline : IDisposable
                 await _store.CommitAsync([Coalesce(changes)], cancellationToken);
                 _metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
                 Batches++;
+                await ForgetRevivedAsync(batch);
                 Committed?.Invoke(batch);
                 foreach (var commit in batch)
                 {
@@ -247,6 +254,22 @@ internal sealed partial class CommitPipeline : IDisposable
         return merged;
     }
 
+    private async ValueTask ForgetRevivedAsync(List<PendingCommit> batch)
+    {
+        if (Revived is not { } revived)
+        {
+            return;
+        }
+
+        foreach (var commit in batch)
+        {
+            if (commit.Revived is { } tasks)
+            {
+                await revived(tasks);
+            }
+        }
+    }
+
     private void FailAll(List<PendingCommit> batch, StoreUnavailableException exception)
     {
         LogGroupUnavailable(_logger, batch.Count, exception);
@@ -273,6 +296,7 @@ internal sealed partial class CommitPipeline : IDisposable
                 await _store.CommitAsync([commit.Changes], cancellationToken);
                 landed.Clear();
                 landed.Add(commit);
+                await ForgetRevivedAsync(landed);
                 Committed?.Invoke(landed);
                 commit.Succeed();
             }

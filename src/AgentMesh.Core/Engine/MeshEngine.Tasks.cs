@@ -172,8 +172,16 @@ public sealed partial class MeshEngine
         return task;
     }
 
-    /// <summary>The task's latest committed-or-committing state: from memory while unfinished, else from the store.</summary>
-    public async ValueTask<MeshTask?> GetTaskAsync(string tenantId, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The task's latest committed-or-committing state: from memory while unfinished, else from the store (through the
+    /// read cache). A finished task leaves memory only after its final commit landed, so what the store or the cache holds
+    /// then is that final state; a retry puts it back in memory before anything else changes it.
+    /// </summary>
+    public ValueTask<MeshTask?> GetTaskAsync(string tenantId, Guid id, CancellationToken cancellationToken) =>
+        ReadTaskAsync(tenantId, id, cached: true, cancellationToken);
+
+    /// <summary>A change acts on the store's own copy (<paramref name="cached"/> false), never on a cached one.</summary>
+    private async ValueTask<MeshTask?> ReadTaskAsync(string tenantId, Guid id, bool cached, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -183,7 +191,9 @@ public sealed partial class MeshEngine
             }
         }
 
-        return await _store.GetTaskAsync(tenantId, id, cancellationToken);
+        return cached && _finishedTasks is { } cache
+            ? await cache.GetAsync(_store, tenantId, id, cancellationToken)
+            : await _store.GetTaskAsync(tenantId, id, cancellationToken);
     }
 
     public bool TenantExists(string tenantId)
@@ -244,7 +254,7 @@ public sealed partial class MeshEngine
     /// <summary>Re-queues a dead-lettered or failed task with a fresh attempt budget.</summary>
     public async ValueTask<MeshResult<MeshTask>> RetryAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
-        var stored = await GetTaskAsync(tenantId, id, cancellationToken);
+        var stored = await ReadTaskAsync(tenantId, id, cached: false, cancellationToken);
         if (stored is null)
         {
             return MeshError.TaskNotFound(id);
@@ -287,7 +297,10 @@ public sealed partial class MeshEngine
             _tasks[id] = task;
             tenant.Unfinished++;
             Enqueue(task);
-            commit = _commits.Enqueue(new PendingCommit(new ChangeSet().Put(requeued).Add(MakeEvent(EventTypes.TaskRetried, requeued))));
+
+            // From here reads find the task in memory; its cached finished copy is refused, and removed before the retry is acknowledged.
+            _finishedTasks?.Revive(id, requeued.Version);
+            commit = _commits.Enqueue(new PendingCommit(new ChangeSet().Put(requeued).Add(MakeEvent(EventTypes.TaskRetried, requeued))) { Revived = [requeued] });
         }
 
         await commit.Completion;

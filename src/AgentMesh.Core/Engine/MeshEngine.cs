@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentMesh.Agents;
+using AgentMesh.Caching;
 using AgentMesh.Events;
 using AgentMesh.Keys;
 using AgentMesh.Storage;
@@ -18,7 +19,8 @@ namespace AgentMesh.Engine;
 /// The mesh: live state of tenants, agents and unfinished tasks, routing, leases and retries.
 /// All state changes happen under one lock, in memory, and are written through the group-commit
 /// pipeline in the same order; no caller is answered, and no agent handed work, before the change
-/// is durable. Finished tasks leave memory once written and are read from the store.
+/// is durable. Finished tasks leave memory once written and are read from the store, through the read cache when the
+/// node has one.
 /// </summary>
 public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
 {
@@ -42,16 +44,25 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly Random _random = new();
     private readonly Ids.TimeOrderedIds _taskIds;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly FinishedTaskCache? _finishedTasks;
     private Task? _commitLoop;
+    private Task? _warming;
     private Task? _dispatchLoop;
     private Task? _sweepLoop;
     private long _assignTick;
     private int _reloadRequested;
     private int _reloading;
 
-    public MeshEngine(IMeshStore store, IOptions<MeshEngineOptions> options, TimeProvider time, ILogger<MeshEngine> logger, IMeterFactory? meterFactory = null)
+    public MeshEngine(
+        IMeshStore store,
+        IOptions<MeshEngineOptions> options,
+        TimeProvider time,
+        ILogger<MeshEngine> logger,
+        IMeterFactory? meterFactory = null,
+        FinishedTaskCache? finishedTasks = null)
     {
         _store = store;
+        _finishedTasks = finishedTasks;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -61,6 +72,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         {
             Committed = OnCommitted,
             Diverged = () => Interlocked.Exchange(ref _reloadRequested, 1),
+            Revived = finishedTasks is null ? null : revived => finishedTasks.ForgetAsync(revived, CancellationToken.None),
         };
     }
 
@@ -68,6 +80,9 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     public EventHub Events { get; } = new();
 
     public IMeshStore Store => _store;
+
+    /// <summary>The read cache of finished tasks; null when caching is off.</summary>
+    public FinishedTaskCache? FinishedTasks => _finishedTasks;
 
     public bool IsRunning { get; private set; }
 
@@ -86,6 +101,17 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         _sweepLoop = SweepLoopAsync(_stopping.Token);
         IsRunning = true;
         LogStarted(_logger, _tenants.Count, _tasks.Count);
+        if (_finishedTasks is { } cache)
+        {
+            string[] tenants;
+            lock (_gate)
+            {
+                tenants = [.. _tenants.Keys];
+            }
+
+            // In the background: the node serves meanwhile, and a read the warming has not reached yet fills the cache itself.
+            _warming = Task.Run(() => cache.WarmAsync(_store, tenants, _stopping.Token), CancellationToken.None);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -99,6 +125,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         await _stopping.CancelAsync();
         await WhenStopped(_dispatchLoop);
         await WhenStopped(_sweepLoop);
+        await WhenStopped(_warming);
         _commits.Complete();
         await WhenStopped(_commitLoop);
         lock (_gate)

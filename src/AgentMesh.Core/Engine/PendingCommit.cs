@@ -15,6 +15,9 @@ internal sealed class PendingCommit(ChangeSet changes)
     /// <summary>Tasks this commit made terminal; they leave memory once it lands.</summary>
     public List<LiveTask>? Finished { get; set; }
 
+    /// <summary>Finished tasks this commit makes live again (a retry); their cached copies are removed once it lands.</summary>
+    public List<Tasks.MeshTask>? Revived { get; init; }
+
     public Task Completion => _done.Task;
 
     public void Succeed() => _done.TrySetResult();

@@ -4,8 +4,9 @@ namespace AgentMesh.Tasks;
 
 /// <summary>
 /// A task as stored and shown. Immutable: every change makes a new version, so snapshots can be
-/// handed to the store and to readers without copying.
+/// handed to the store and to readers without copying (and the read cache shares one instance among readers).
 /// </summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record MeshTask
 {
     public required Guid Id { get; init; }

@@ -22,4 +22,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Redis answers again: rate limits are shared after {Seconds} s on this node's own buckets")]
     public static partial void RateLimitsShared(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 4220, Level = LogLevel.Warning, Message = "Redis did not answer a cache read ({Reason}); reads go to this node's memory and the store until Redis answers again")]
+    public static partial void CacheLocal(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 4221, Level = LogLevel.Information, Message = "Redis answers cache reads again: the shared cache level is used")]
+    public static partial void CacheShared(ILogger logger);
 }

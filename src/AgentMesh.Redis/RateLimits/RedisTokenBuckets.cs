@@ -56,10 +56,7 @@ public sealed class RedisTokenBuckets
     private readonly TimeProvider _time;
     private readonly ILogger<RedisTokenBuckets> _logger;
     private readonly string _prefix;
-    private readonly long _retryTicks;
-    private int _local;
-    private long _localSince;
-    private long _retryAt;
+    private readonly RedisFallback _fallback;
 
     /// <summary>Buckets over <paramref name="connection"/>, under its key prefix followed by <c>ratelimit:</c>.</summary>
     public RedisTokenBuckets(RedisConnection connection, TimeProvider time, ILogger<RedisTokenBuckets> logger)
@@ -68,11 +65,11 @@ public sealed class RedisTokenBuckets
         _time = time;
         _logger = logger;
         _prefix = connection.Options.KeyPrefix + "ratelimit:";
-        _retryTicks = (long)(connection.Options.RetryInterval.TotalSeconds * time.TimestampFrequency);
+        _fallback = new RedisFallback(time, connection.Options.RetryInterval);
     }
 
     /// <summary>Whether the last decision came from Redis (<see langword="false"/> while the node decides on its own).</summary>
-    public bool IsShared => Volatile.Read(ref _local) == 0;
+    public bool IsShared => !_fallback.IsLocal;
 
     /// <summary>
     /// Takes one token from <paramref name="first"/> and, when it admits, one from <paramref name="second"/>, in one
@@ -80,7 +77,7 @@ public sealed class RedisTokenBuckets
     /// </summary>
     public async ValueTask<SharedTake?> TryTakeAsync(SharedBucket first, SharedBucket? second, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _local) == 1 && !ClaimRetry())
+        if (!_fallback.MayAsk())
         {
             return null;
         }
@@ -119,30 +116,19 @@ public sealed class RedisTokenBuckets
     private static SharedBucketAnswer Answer(long[] answers, int at) =>
         new(answers[at] == 1, answers[at + 1], TimeSpan.FromMicroseconds(answers[at + 2]));
 
-    // While local, one caller per retry interval gets to ask Redis; the others decide locally without waiting.
-    private bool ClaimRetry()
-    {
-        var retryAt = Volatile.Read(ref _retryAt);
-        var now = _time.GetTimestamp();
-        return now >= retryAt && Interlocked.CompareExchange(ref _retryAt, now + _retryTicks, retryAt) == retryAt;
-    }
-
     private void GoLocal(string reason, Exception? exception)
     {
-        var now = _time.GetTimestamp();
-        Volatile.Write(ref _retryAt, now + _retryTicks);
-        if (Interlocked.Exchange(ref _local, 1) == 0)
+        if (_fallback.Failed())
         {
-            Volatile.Write(ref _localSince, now);
             RedisLog.RateLimitsLocal(_logger, reason, exception);
         }
     }
 
     private void GoShared()
     {
-        if (Interlocked.Exchange(ref _local, 0) == 1)
+        if (_fallback.Answered() is { } local)
         {
-            var seconds = Math.Round(_time.GetElapsedTime(Volatile.Read(ref _localSince)).TotalSeconds, 3);
+            var seconds = Math.Round(local.TotalSeconds, 3);
             RedisLog.RateLimitsShared(_logger, seconds);
         }
     }

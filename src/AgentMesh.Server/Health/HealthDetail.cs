@@ -12,6 +12,7 @@ internal sealed record HealthDetail(
     double UptimeSeconds,
     StoreHealth Store,
     EngineHealth Engine,
+    CacheHealth Cache,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] NatsRelayStatus? Nats,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RedisStatus? Redis);
 
@@ -25,3 +26,9 @@ internal sealed record EngineHealth(
     IReadOnlyDictionary<string, int> Agents,
     int CommitQueueDepth,
     long CommitBatches);
+
+/// <summary>The read cache of finished tasks.</summary>
+/// <param name="Enabled">Whether finished tasks are cached (<c>AgentMesh:Cache:Enabled</c>).</param>
+/// <param name="Levels"><c>memory</c>, or <c>memory+redis</c> when Redis is the shared level; <c>none</c> when off.</param>
+/// <param name="Redis"><c>available</c>, or <c>unavailable</c> while reads go to memory and the store only; null without Redis.</param>
+internal sealed record CacheHealth(bool Enabled, string Levels, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Redis);

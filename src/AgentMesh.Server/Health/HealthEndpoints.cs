@@ -17,7 +17,8 @@ namespace AgentMesh.Server.Health;
 /// engine runs.
 /// <c>/health/detail</c>: the operators' report, for system administrators only. A NATS outage shows there
 /// (the relay's state and lag) but leaves the node ready: the outbox keeps every event and drains later. A Redis
-/// outage likewise reads <c>degraded</c> and leaves the node ready: it limits requests with its own buckets meanwhile.
+/// outage likewise reads <c>degraded</c> and leaves the node ready: it limits requests with its own buckets meanwhile, and
+/// its read cache answers from memory and the store.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -84,6 +85,7 @@ internal static class HealthEndpoints
                 snapshot.Agents.ToDictionary(static a => a.Key.ToString().ToLowerInvariant(), static a => a.Value, StringComparer.Ordinal),
                 snapshot.CommitQueueDepth,
                 snapshot.CommitBatches),
+            CacheStatus(engine, http.RequestServices),
             http.RequestServices.GetService<NatsOutboxRelay>()?.Status,
             await NodeRedis.StatusAsync(http.RequestServices, cancellationToken));
         return TypedResults.Json(detail, HealthJsonContext.Default.HealthDetail, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
@@ -107,6 +109,16 @@ internal static class HealthEndpoints
             return false;
         }
     }
+
+    private static CacheHealth CacheStatus(MeshEngine engine, IServiceProvider services) => engine.FinishedTasks switch
+    {
+        null => new CacheHealth(false, "none", null),
+        { IsShared: false } => new CacheHealth(true, "memory", null),
+        _ => new CacheHealth(true, "memory+redis", 
+            services.GetService<AgentMesh.Redis.Caching.RedisDistributedCache>() is { IsAvailable: true } && services.GetService<RedisConnection>() is { IsConnected: true }
+                ? "available"
+                : "unavailable"),
+    };
 
     private static string StoreKind(MeshEngine engine) => engine.Store switch
     {

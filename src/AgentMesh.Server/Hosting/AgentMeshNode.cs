@@ -1,6 +1,7 @@
 using AgentMesh.Engine;
 using AgentMesh.Server.Agents;
 using AgentMesh.Server.Audit;
+using AgentMesh.Server.Caching;
 using AgentMesh.Server.Events;
 using AgentMesh.Server.Health;
 using AgentMesh.Server.Http;
@@ -45,6 +46,7 @@ public static class AgentMeshNode
         builder.AddAgentMeshEventRelay();
         builder.AddAgentMeshAudit();
         builder.AddAgentMeshApi();
+        builder.AddAgentMeshCache();
         builder.AddAgentMeshTelemetry();
         builder.AddAgentMeshLogging();
         builder.AddAgentMeshHealth();
