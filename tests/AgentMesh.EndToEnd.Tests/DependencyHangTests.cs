@@ -101,7 +101,7 @@ public sealed class DependencyHangTests
             lagWhilePaused = await OutboxLagAsync(node);
             using var ready = await node.GetAsync("/health/ready", Cancellation);
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-            Assert.Equal("degraded", await ReadyCheckAsync(ready, "nats"));
+            await WaitUntilAsync(async () => await ReadyCheckAsync(node, "nats") == "degraded", TimeSpan.FromSeconds(30), "readiness did not show the NATS relay degraded");
         }
         finally
         {
@@ -114,10 +114,7 @@ public sealed class DependencyHangTests
         await WaitUntilAsync(async () => await TaskOutcomes.UnfinishedAsync(connectionString, acknowledged) == 0, TimeSpan.FromSeconds(90), "acknowledged tasks still unfinished");
         var taskEvents = await EventIdsAsync(connectionString, acknowledged);
         await WaitUntilAsync(async () => await OutboxLagAsync(node) == 0, TimeSpan.FromSeconds(60), "the outbox did not drain");
-        using (var readyAfter = await node.GetAsync("/health/ready", Cancellation))
-        {
-            Assert.Equal("healthy", await ReadyCheckAsync(readyAfter, "nats"));
-        }
+        Assert.Equal("healthy", await ReadyCheckAsync(node, "nats"));
 
         await using var reader = new JetStreamReader(nats.Url);
         var published = (await reader.ReadAllAsync(acknowledge: false)).Select(static m => m.Id).ToList();
@@ -146,8 +143,11 @@ public sealed class DependencyHangTests
     }
 
     /// <summary>One check of a <c>/health/ready</c> answer, e.g. <c>nats</c>.</summary>
-    private static async Task<string?> ReadyCheckAsync(HttpResponseMessage ready, string check) =>
-        (string?)JsonNode.Parse(await ready.Content.ReadAsStringAsync(Cancellation))?["checks"]?[check];
+    private static async Task<string?> ReadyCheckAsync(HttpClient node, string check)
+    {
+        using var ready = await node.GetAsync("/health/ready", Cancellation);
+        return (string?)JsonNode.Parse(await ready.Content.ReadAsStringAsync(Cancellation))?["checks"]?[check];
+    }
 
     /// <summary>The <c>agentmesh_outbox_lag</c> gauge from <c>/metrics</c>.</summary>
     private static async Task<long> OutboxLagAsync(HttpClient node) => (long)await TaskOutcomes.MetricAsync(node, "agentmesh_outbox_lag");

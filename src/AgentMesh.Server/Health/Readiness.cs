@@ -19,6 +19,9 @@ internal sealed class Readiness : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long events may wait with nothing published before the relay reads as degraded.</summary>
+    private static readonly TimeSpan RelayStalledAfter = TimeSpan.FromSeconds(10);
+
     private readonly MeshEngine _engine;
     private readonly ClusterState? _cluster;
     private readonly RedisConnection? _redis;
@@ -26,6 +29,9 @@ internal sealed class Readiness : BackgroundService
     private readonly DependencyBreakers? _breakers;
     private readonly TimeProvider _time;
     private volatile bool _ready;
+    private readonly Lock _relayGate = new();
+    private long _relayPublished = -1;
+    private long _relayProgressAt;
 
     public Readiness(MeshEngine engine, IServiceProvider services, IMeterFactory meterFactory, TimeProvider time)
     {
@@ -51,12 +57,7 @@ internal sealed class Readiness : BackgroundService
         if (_relay is not null)
         {
             // The event bus shows but never makes the node unready: the outbox keeps every event until NATS takes it.
-            checks["nats"] = _relay.Status.State switch
-            {
-                "publishing" => "healthy",
-                "retrying" => "degraded",
-                var state => state,
-            };
+            checks["nats"] = RelayCheck(_relay.Status);
         }
 
         bool serving;
@@ -98,6 +99,36 @@ internal sealed class Readiness : BackgroundService
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// <c>degraded</c> while the relay retries, or while events wait and none was published for
+    /// <see cref="RelayStalledAfter"/> (a frozen NATS leaves the relay waiting on its connection without a failure).
+    /// </summary>
+    private string RelayCheck(NatsRelayStatus relay)
+    {
+        if (relay.State == "retrying")
+        {
+            return "degraded";
+        }
+
+        if (relay.State != "publishing")
+        {
+            return relay.State;
+        }
+
+        var now = _time.GetTimestamp();
+        lock (_relayGate)
+        {
+            if (relay.Lag == 0 || relay.Published != _relayPublished)
+            {
+                _relayPublished = relay.Published;
+                _relayProgressAt = now;
+                return "healthy";
+            }
+
+            return _time.GetElapsedTime(_relayProgressAt, now) < RelayStalledAfter ? "healthy" : "degraded";
+        }
     }
 
     /// <summary>A store breaker that is not closed makes the node unready; the NATS breaker only shows (the outbox keeps every event).</summary>
