@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgentMesh.Client;
 using AgentMesh.TestKit.Services;
 using Npgsql;
@@ -27,6 +29,7 @@ public sealed class ClusterTests(PostgresServer postgres)
         await using var cluster = await ClusterUnderTest.StartAsync(connectionString, nodes: 3, nats.Url);
         var tenant = "cluster-" + Guid.NewGuid().ToString("N")[..8];
         await cluster.Client.CreateTenantAsync(new TenantCreation { Id = tenant, Name = tenant }, Cancellation);
+        Assert.Equal(["standby", "standby"], await Task.WhenAll(cluster.Urls.Skip(1).Select(NatsReadinessAsync)));
         for (var process = 0; process < 4; process++)
         {
             await cluster.AgentsAsync(tenant, $"worker-{process}", agents: 5, primary: process % 3, concurrency: 16);
@@ -192,5 +195,13 @@ public sealed class ClusterTests(PostgresServer postgres)
         }
 
         return found;
+    }
+
+    /// <summary>The <c>nats</c> check of a node's <c>/health/ready</c>: only the leader publishes.</summary>
+    private static async Task<string?> NatsReadinessAsync(Uri node)
+    {
+        using var http = new HttpClient { BaseAddress = node };
+        var ready = await http.GetFromJsonAsync<JsonObject>("/health/ready", Cancellation);
+        return (string?)ready?["checks"]?["nats"];
     }
 }

@@ -57,7 +57,8 @@ internal sealed class Readiness : BackgroundService
         if (_relay is not null)
         {
             // The event bus shows but never makes the node unready: the outbox keeps every event until NATS takes it.
-            checks["nats"] = RelayCheck(_relay.Status);
+            // Only the leader publishes; a follower's relay waits for its turn.
+            checks["nats"] = _cluster is { Role: not ClusterRole.Leader } ? "standby" : RelayCheck(_relay.Status);
         }
 
         bool serving;
