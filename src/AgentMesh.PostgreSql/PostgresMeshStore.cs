@@ -126,6 +126,12 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
         {
             return await PingCoreAsync(cancellationToken).WaitAsync(cancellationToken);
         }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // A new database before the first node's migrations have run: not ready, and nothing an operator must act on.
+            PostgresStoreLog.PingBeforeMigrations(_logger);
+            return false;
+        }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
             PostgresStoreLog.PingFailed(_logger, exception);

@@ -16,4 +16,7 @@ internal static partial class PostgresStoreLog
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "The PostgreSQL store did not answer a ping")]
     public static partial void PingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Debug, Message = "The PostgreSQL store has no schema yet; migrations have not run")]
+    public static partial void PingBeforeMigrations(ILogger logger);
 }

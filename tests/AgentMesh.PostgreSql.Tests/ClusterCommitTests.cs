@@ -92,4 +92,15 @@ public sealed class ClusterCommitTests(PostgresServer server)
         await own.StartAsync();
         Assert.True(await store.PingAsync(Cancellation));
     }
+
+    [Fact]
+    public async Task Ping_DatabaseBeforeMigrations_IsFalseThenTrueOnceMigrated()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = TestStores.Create(connectionString);
+        Assert.False(await store.PingAsync(Cancellation));
+
+        await store.InitializeAsync(Cancellation);
+        Assert.True(await store.PingAsync(Cancellation));
+    }
 }
