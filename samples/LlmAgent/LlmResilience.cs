@@ -8,8 +8,8 @@ namespace LlmAgent;
 /// <summary>Builds the pipeline every HTTP request to the model goes through.</summary>
 internal static class LlmResilience
 {
-    /// <summary>Name of the pipeline, also the <c>pipeline.name</c> tag of Polly's metrics.</summary>
-    public const string PipelineName = "llm";
+    /// <summary>Name of the pipeline; Polly's metrics tag it <c>pipeline.name</c> <c>llm-model</c> (HTTP client, then pipeline).</summary>
+    public const string PipelineName = "model";
 
     /// <summary>
     /// Total timeout, then retries, then the breaker, then the attempt timeout: every attempt counts towards the

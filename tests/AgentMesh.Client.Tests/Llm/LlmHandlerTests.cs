@@ -55,6 +55,7 @@ public class LlmHandlerTests
     [Fact]
     public async Task HandleAsync_ModelKeepsFailing_FailsRetryableThenTheOpenBreakerFailsFastThenOneTrialGoesThrough()
     {
+        using var metrics = new PollyEvents();
         await using var model = await FakeModel.StartAsync();
         model.Answer = static _ => ModelAnswer.Error(503);
         await using var agent = new LlmAgentUnderTest(model, LlmAgentUnderTest.Seconds(
@@ -77,6 +78,8 @@ public class LlmHandlerTests
         Assert.Equal(3, model.Calls);
         Assert.Contains(agent.Logs.Lines, static l => l.Contains("[3002] Model circuit breaker opened", StringComparison.Ordinal));
         Assert.Contains(agent.Logs.Lines, static l => l.Contains("[3003] Model circuit breaker half-open", StringComparison.Ordinal));
+        Assert.Contains("llm-model/OnCircuitOpened", metrics.Events);
+        Assert.Contains("llm-model/OnCircuitHalfOpened", metrics.Events);
     }
 
     [Fact]
