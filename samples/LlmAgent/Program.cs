@@ -76,6 +76,12 @@ catch (OptionsValidationException exception)
     await Console.Error.WriteLineAsync($"LlmAgent: {string.Join(" ", exception.Failures)}\n{LlmAgentSettings.Usage}");
     return 2;
 }
+catch (InvalidOperationException exception) when (exception.InnerException is FormatException or ArgumentException)
+{
+    // The configuration binder could not convert a value; its message names the setting.
+    await Console.Error.WriteLineAsync($"LlmAgent: {exception.Message}\n{LlmAgentSettings.Usage}");
+    return 2;
+}
 
 // The host stops, without an exit code, when the agent is refused for good (a bad key, a terminated id).
 var workers = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();

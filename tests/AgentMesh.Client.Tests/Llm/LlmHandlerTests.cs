@@ -119,6 +119,19 @@ public class LlmHandlerTests
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(20));
     }
 
+    [Fact]
+    public async Task HandleAsync_ModelUnreachable_RetriesThenFailsRetryable()
+    {
+        var model = await FakeModel.StartAsync();
+        await model.DisposeAsync();
+        await using var agent = new LlmAgentUnderTest(model, LlmAgentUnderTest.Seconds(("MaxRetries", 2), ("RetryBaseDelay", 0.05)));
+
+        var failure = await agent.FailAsync();
+
+        Assert.Equal((LlmFailure.Unavailable, true), (failure.Code, failure.Retryable));
+        Assert.Equal(2, agent.Logs.Lines.Count(static l => l.Contains("[3001] Model call attempt", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("""{"text":"no prompt"}""")]
     [InlineData("""{"prompt":""}""")]
