@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using AgentMesh.TestKit.Http;
 
 namespace AgentMesh.EndToEnd.Tests;
 
@@ -9,20 +10,13 @@ namespace AgentMesh.EndToEnd.Tests;
 /// </summary>
 internal sealed class OtlpReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpListener _listener;
     private int _malformed;
 
-    public OtlpReceiver()
-    {
-        Endpoint = new Uri($"http://127.0.0.1:{Processes.FreePort()}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    public OtlpReceiver() => _listener = new LoopbackHttpListener("/", AnswerAsync);
 
     /// <summary>The value for <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c>.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _listener.Url;
 
     public ConcurrentQueue<OtlpSpan> Spans { get; } = new();
 
@@ -60,53 +54,29 @@ internal sealed class OtlpReceiver : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
+    public void Dispose() => _listener.Dispose();
 
-    private async Task LoopAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (context.Request.Url?.AbsolutePath == "/v1/traces")
         {
-            HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            if (context.Request.Url?.AbsolutePath == "/v1/traces")
-            {
-                try
+                foreach (var span in OtlpTraceDecoder.Decode(body.GetBuffer().AsSpan(0, (int)body.Length)))
                 {
-                    foreach (var span in OtlpTraceDecoder.Decode(body.GetBuffer().AsSpan(0, (int)body.Length)))
-                    {
-                        Spans.Enqueue(span);
-                    }
-                }
-                catch (Exception exception) when (exception is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-                {
-                    Interlocked.Increment(ref _malformed);
+                    Spans.Enqueue(span);
                 }
             }
-
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
+            catch (Exception exception) when (exception is InvalidDataException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                Interlocked.Increment(ref _malformed);
+            }
         }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.Close();
     }
 }

@@ -27,6 +27,8 @@ internal static class Processes
 
     public static string EchoAgentDll => Path.Combine(RepositoryRoot.Value, "samples", "EchoAgent", "bin", Configuration, "net10.0", "EchoAgent.dll");
 
+    public static string LlmAgentDll => Path.Combine(RepositoryRoot.Value, "samples", "LlmAgent", "bin", Configuration, "net10.0", "LlmAgent.dll");
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

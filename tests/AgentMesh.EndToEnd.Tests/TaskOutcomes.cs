@@ -46,16 +46,16 @@ internal static class TaskOutcomes
     }
 
     /// <summary>
-    /// The sum of the samples of <paramref name="metric"/> on the node's <c>/metrics</c> whose labels contain
-    /// <paramref name="label"/> (all of them without it); 0 when it has none yet.
+    /// The sum of the samples of <paramref name="metric"/> on the node's <c>/metrics</c> whose labels contain every one
+    /// of <paramref name="labels"/> (all of them without any), such as <c>outcome="declined"</c>; 0 when it has none yet.
     /// </summary>
-    public static async Task<double> MetricAsync(HttpClient node, string metric, string? label = null)
+    public static async Task<double> MetricAsync(HttpClient node, string metric, params string[] labels)
     {
         var sum = 0.0;
         foreach (var line in (await node.GetStringAsync("/metrics", Cancellation)).Split('\n'))
         {
             var matches = line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal);
-            if (matches && (label is null || line.Contains(label, StringComparison.Ordinal)))
+            if (matches && labels.All(label => line.Contains(label, StringComparison.Ordinal)))
             {
                 var value = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
                 sum += double.Parse(value, CultureInfo.InvariantCulture);

@@ -1,32 +1,19 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace AgentMesh.TestKit.Http;
 
 /// <summary>A webhook endpoint on a random loopback port: records every delivery and can refuse them with 503.</summary>
 public sealed class WebhookReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpListener _listener;
     private readonly System.Threading.Channels.Channel<Delivery> _arrived = System.Threading.Channels.Channel.CreateUnbounded<Delivery>();
     private volatile bool _failing;
     private int _rejected;
 
-    public WebhookReceiver()
-    {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Url = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/hook/");
-        }
+    public WebhookReceiver() => _listener = new LoopbackHttpListener("/hook/", AnswerAsync);
 
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public Uri Url { get; }
+    public Uri Url => _listener.Url;
 
     /// <summary>While true, deliveries are answered 503 and not recorded.</summary>
     public bool Failing
@@ -49,49 +36,27 @@ public sealed class WebhookReceiver : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-
+        _listener.Dispose();
         _arrived.Writer.TryComplete();
     }
 
-    private async Task LoopAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (_failing)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            if (_failing)
-            {
-                Interlocked.Increment(ref _rejected);
-                context.Response.StatusCode = 503;
-                context.Response.Close();
-                continue;
-            }
-
-            var delivery = new Delivery(context.Request.Headers["X-AgentMesh-Timestamp"], context.Request.Headers["X-AgentMesh-Signature"], body.ToArray());
-            Deliveries.Enqueue(delivery);
-            context.Response.StatusCode = 204;
+            Interlocked.Increment(ref _rejected);
+            context.Response.StatusCode = 503;
             context.Response.Close();
-            _arrived.Writer.TryWrite(delivery);
+            return;
         }
+
+        var delivery = new Delivery(context.Request.Headers["X-AgentMesh-Timestamp"], context.Request.Headers["X-AgentMesh-Signature"], body.ToArray());
+        Deliveries.Enqueue(delivery);
+        context.Response.StatusCode = 204;
+        context.Response.Close();
+        _arrived.Writer.TryWrite(delivery);
     }
 
     /// <summary>One accepted request: its signature headers and raw body.</summary>
