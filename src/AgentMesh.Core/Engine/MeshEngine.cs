@@ -292,6 +292,11 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
                 MarkReady(tenant);
             }
         }
+
+        // The load put tenants with queued work in the ring already, and its wake-up may have reached the dispatcher while
+        // the engine was still diverged (and been dropped there): wake it now that it can act, or it would wait for a
+        // tenant that is already in the ring and never signals again.
+        _dispatchSignal.Writer.TryWrite(true);
     }
 
     private void OnCommitted(IReadOnlyList<PendingCommit> batch)
