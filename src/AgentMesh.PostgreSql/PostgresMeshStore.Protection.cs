@@ -13,7 +13,8 @@ public sealed partial class PostgresMeshStore
     /// Rewrites every task whose input or output is not under the protector's current key (older keys, or clear text
     /// written before encryption), a batch of rows per transaction, and returns how many tasks it rewrote. Safe while
     /// nodes run: a row is rewritten only if its version is still the one read, so a change a node made meanwhile is
-    /// never overwritten (that row is left as the node wrote it and counted as skipped). Reads and writes across
+    /// never overwritten, and a row a node holds locked is skipped rather than waited for, so the command never makes a
+    /// node's commit fail (either row is left as the node wrote it and counted as skipped). Reads and writes across
     /// tenants under row-level security, as the engine does (tenant <c>*</c>).
     /// </summary>
     public async Task<int> ReencryptAsync(IProgress<ReencryptProgress>? progress, CancellationToken cancellationToken)
@@ -55,13 +56,15 @@ public sealed partial class PostgresMeshStore
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Scope(AllTenants));
 
-        // The version check is the compare-and-set: every write of a node raises it, and a row a node is writing
-        // right now is re-checked after its lock is released (read committed), so the newer write wins.
+        // The version check is the compare-and-set: every write of a node raises it, so the newer write wins. A row a
+        // node holds locked right now is skipped, never waited for: waiting on rows the leader locks in its own order
+        // while holding this page's would let PostgreSQL break the deadlock by failing the leader's commit.
         var update = new NpgsqlBatchCommand(
             """
+            WITH free AS MATERIALIZED (SELECT id FROM tasks WHERE id = ANY($1) FOR UPDATE SKIP LOCKED)
             UPDATE tasks AS t SET input = u.input, output = u.output
             FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS u(id, version, input, output)
-            WHERE t.id = u.id AND t.version = u.version
+            WHERE t.id = u.id AND t.version = u.version AND t.id IN (SELECT id FROM free)
             """);
         update.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(static row => row.Id)] });
         update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(static row => row.Version)] });
