@@ -40,7 +40,9 @@ internal static class LlmChatClientServiceCollectionExtensions
             .AddResilienceHandler(LlmResilience.PipelineName, static (builder, context) => LlmResilience.Configure(
                 builder,
                 context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value.Resilience,
+                context.ServiceProvider.GetRequiredService<ModelAvailability>(),
                 context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("LlmAgent.Resilience")));
+        services.AddSingleton(static provider => new ModelAvailability(provider.GetService<TimeProvider>() ?? TimeProvider.System));
 
         services.AddSingleton(static provider =>
         {

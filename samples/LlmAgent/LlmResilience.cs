@@ -15,7 +15,7 @@ internal static class LlmResilience
     /// Total timeout, then retries, then the breaker, then the attempt timeout: every attempt counts towards the
     /// breaker, an attempt that times out is retried, and an open breaker is not retried, so a call fails fast.
     /// </summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, LlmResilienceOptions options, ILogger logger)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, LlmResilienceOptions options, ModelAvailability availability, ILogger logger)
     {
         builder.AddTimeout(options.TotalTimeout);
         if (options.MaxRetries > 0)
@@ -43,16 +43,19 @@ internal static class LlmResilience
             BreakDuration = options.BreakDuration,
             OnOpened = args =>
             {
+                availability.Opened(args.BreakDuration);
                 LlmLog.BreakerOpened(logger, args.BreakDuration.TotalSeconds, Describe(args.Outcome));
                 return ValueTask.CompletedTask;
             },
             OnHalfOpened = _ =>
             {
+                availability.HalfOpened();
                 LlmLog.BreakerHalfOpened(logger);
                 return ValueTask.CompletedTask;
             },
             OnClosed = _ =>
             {
+                availability.Closed();
                 LlmLog.BreakerClosed(logger);
                 return ValueTask.CompletedTask;
             },

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using AgentMesh.Client.Autonomy;
 
@@ -16,6 +17,12 @@ public sealed partial class AgentRunner
                 if (State != AgentRunState.Active || free <= 0)
                 {
                     await _wake.Reader.ReadAsync(cancellationToken);
+                    continue;
+                }
+
+                if (!IsAvailable(out _))
+                {
+                    await Task.Delay(AvailabilityRecheck, _time, cancellationToken);
                     continue;
                 }
 
@@ -62,6 +69,28 @@ public sealed partial class AgentRunner
         }
     }
 
+    /// <summary>
+    /// Whether the handler says it can take work (<see cref="IAgentAvailability"/>); logs each change between the two.
+    /// </summary>
+    private bool IsAvailable([NotNullWhen(false)] out string? reason)
+    {
+        reason = (_handler as IAgentAvailability)?.UnavailableReason;
+        var unavailable = reason is not null;
+        if (unavailable != (Interlocked.Exchange(ref _unavailable, unavailable ? 1 : 0) == 1))
+        {
+            if (unavailable)
+            {
+                WorkerLog.Unavailable(_logger, _agentId, reason!);
+            }
+            else
+            {
+                WorkerLog.AvailableAgain(_logger, _agentId);
+            }
+        }
+
+        return !unavailable;
+    }
+
     /// <summary>A refusal that retrying cannot fix: bad credentials, no permission, a terminated agent, an invalid request.</summary>
     private static bool IsFatal(AgentMeshApiException exception, CancellationToken cancellationToken) =>
         !TransientFailure.Is(exception, cancellationToken) && exception.Code != "conflict";
@@ -71,7 +100,12 @@ public sealed partial class AgentRunner
         var snapshot = new AgentSnapshot(_capabilities, Volatile.Read(ref _reserved), _slots, State, _successRate.Rate);
         var decision = _autonomy.Decide(assignment, snapshot, _time.GetUtcNow());
         var reason = decision.Reason;
-        if (decision.Accept && !_breaker.TryTake(out var open))
+        if (decision.Accept && !IsAvailable(out var unavailable))
+        {
+            decision = decision with { Accept = false };
+            reason = unavailable;
+        }
+        else if (decision.Accept && !_breaker.TryTake(out var open))
         {
             decision = decision with { Accept = false };
             reason = open!;

@@ -16,6 +16,7 @@ public sealed partial class AgentRunner
 {
     private const int MaxBatch = 100;
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AvailabilityRecheck = TimeSpan.FromMilliseconds(250);
 
     private readonly AgentMeshClient _client;
     private readonly string _tenant;
@@ -39,6 +40,7 @@ public sealed partial class AgentRunner
     private int _reserved;
     private int _state;
     private int _started;
+    private int _unavailable;
 
     /// <summary>The handler breaker's state: <see cref="HandlerBreakerState.Open"/> while the agent declines work after repeated handler failures.</summary>
     public HandlerBreakerState BreakerState => _breaker.State;

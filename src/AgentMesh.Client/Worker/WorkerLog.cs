@@ -66,4 +66,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Agent {AgentId}: the handler failed {Failures} times in a row; declining work for {BreakDuration}, then trying one task")]
     public static partial void BreakerOpened(ILogger logger, string agentId, int failures, TimeSpan breakDuration);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Agent {AgentId} takes no work: {Reason}")]
+    public static partial void Unavailable(ILogger logger, string agentId, string reason);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Agent {AgentId} takes work again")]
+    public static partial void AvailableAgain(ILogger logger, string agentId);
 }

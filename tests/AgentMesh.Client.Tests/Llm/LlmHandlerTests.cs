@@ -64,10 +64,17 @@ public class LlmHandlerTests
 
         var exhausted = await agent.FailAsync();
         var callsWhenOpened = model.Calls;
+        var unavailableWhenOpened = agent.Handler.UnavailableReason;
         var fast = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => agent.FailAsync()));
         var callsWhileOpen = model.Calls;
         await Task.Delay(TimeSpan.FromSeconds(4.5), TestContext.Current.CancellationToken);
+        var unavailableAfterTheBreak = agent.Handler.UnavailableReason;
         var trial = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => agent.FailAsync()));
+
+        // The agent takes no task while the breaker is open, takes one again when the break ends, none after a failed trial.
+        Assert.Contains("circuit breaker is open", unavailableWhenOpened, StringComparison.Ordinal);
+        Assert.Null(unavailableAfterTheBreak);
+        Assert.Contains("circuit breaker is open", agent.Handler.UnavailableReason, StringComparison.Ordinal);
 
         Assert.Equal(LlmFailure.Unavailable, exhausted.Code);
         Assert.True(exhausted.Retryable);
@@ -91,8 +98,11 @@ public class LlmHandlerTests
             ("MaxRetries", 1), ("RetryBaseDelay", 0.05), ("MinimumThroughput", 2), ("BreakDuration", 1)));
 
         await agent.FailAsync();
+        Assert.NotNull(agent.Handler.UnavailableReason);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.Null(agent.Handler.UnavailableReason);
         var output = await agent.RunAsync(agent.Context());
+        Assert.Null(agent.Handler.UnavailableReason);
         var after = await agent.RunAsync(agent.Context());
 
         Assert.Equal("back again", output!.Value.GetProperty("text").GetString());
