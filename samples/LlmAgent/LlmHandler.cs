@@ -9,7 +9,7 @@ namespace LlmAgent;
 /// Answers <c>{ "prompt": "...", "system"?: "..." }</c> with <c>{ "text": "...", "model": "..." }</c> from the chat
 /// endpoint, and reports the tokens the call used. A refused request fails the task for good; a transient failure
 /// that outlived the retries, a timeout or an open circuit breaker fails it retryably, so the mesh tries again
-/// elsewhere or later. While the model's circuit breaker is open the agent takes no task at all
+/// elsewhere or later. While the model's circuit breaker is open the agent declines every task
 /// (<see cref="IAgentAvailability"/>): the mesh routes the work to other agents without spending attempts.
 /// </summary>
 internal sealed class LlmHandler(IChatClient chatClient, IOptions<LlmOptions> options, ModelAvailability availability) : IAgentHandler, IAgentAvailability

@@ -6,7 +6,8 @@ namespace AgentMesh.EndToEnd.Tests;
 
 /// <summary>
 /// An OpenAI-compatible chat endpoint on a random loopback port: answers every <c>POST /v1/chat/completions</c> with
-/// <see cref="Text"/> and a usage block of <see cref="PromptTokens"/> and <see cref="CompletionTokens"/>.
+/// <see cref="Text"/> and a usage block of <see cref="PromptTokens"/> and <see cref="CompletionTokens"/> — or, when
+/// made <c>down</c>, with 503 as an overloaded model does.
 /// </summary>
 internal sealed class ChatModel : IDisposable
 {
@@ -21,11 +22,17 @@ internal sealed class ChatModel : IDisposable
         """);
 
     private static readonly byte[] NotFound = """{"error":{"message":"not found","type":"invalid_request_error"}}"""u8.ToArray();
+    private static readonly byte[] Overloaded = """{"error":{"message":"the model is overloaded","type":"server_error"}}"""u8.ToArray();
 
     private readonly LoopbackHttpListener _listener;
+    private readonly bool _down;
     private int _calls;
 
-    public ChatModel() => _listener = new LoopbackHttpListener("/", AnswerAsync);
+    public ChatModel(bool down = false)
+    {
+        _down = down;
+        _listener = new LoopbackHttpListener("/", AnswerAsync);
+    }
 
     /// <summary>The value for the agent's <c>LLM_BASE_URL</c>.</summary>
     public Uri BaseUrl => new(_listener.Url, "v1");
@@ -47,9 +54,9 @@ internal sealed class ChatModel : IDisposable
             Interlocked.Increment(ref _calls);
         }
 
-        context.Response.StatusCode = found ? 200 : 404;
+        context.Response.StatusCode = !found ? 404 : _down ? 503 : 200;
         context.Response.ContentType = "application/json";
-        await context.Response.OutputStream.WriteAsync(found ? Completion : NotFound);
+        await context.Response.OutputStream.WriteAsync(!found ? NotFound : _down ? Overloaded : Completion);
         context.Response.Close();
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class AgentRunner
         {
             result = held.Reason != CancelReason.None ? CancelledResult(held)
                 : State == AgentRunState.Draining ? TaskResult.Declined(held.Assignment.TaskId, held.Assignment.LeaseToken, "agent draining")
+                : !IsAvailable(out var unavailable) ? Unavailable(held, unavailable)
                 : await RunHandlerAsync(held);
         }
         finally
@@ -113,6 +114,14 @@ public sealed partial class AgentRunner
         }
 
         return Traced(TaskResult.Failed(held.Assignment.TaskId, held.Assignment.LeaseToken, new TaskError(code, message), retryable), activity);
+    }
+
+    /// <summary>A task that waited in the local queue while the handler became unavailable goes back undone.</summary>
+    private TaskResult Unavailable(HeldTask held, string reason)
+    {
+        _breaker.Untake();
+        WorkerLog.Declined(_logger, _agentId, held.Assignment.TaskId, reason);
+        return TaskResult.Declined(held.Assignment.TaskId, held.Assignment.LeaseToken, reason);
     }
 
     /// <summary>What to report for a task whose token fired: nothing for a lost lease, a decline at shutdown, else a non-retryable failure.</summary>

@@ -20,12 +20,6 @@ public sealed partial class AgentRunner
                     continue;
                 }
 
-                if (!IsAvailable(out _))
-                {
-                    await Task.Delay(AvailabilityRecheck, _time, cancellationToken);
-                    continue;
-                }
-
                 PollResponse response;
                 try
                 {

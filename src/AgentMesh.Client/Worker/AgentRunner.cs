@@ -16,7 +16,6 @@ public sealed partial class AgentRunner
 {
     private const int MaxBatch = 100;
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan AvailabilityRecheck = TimeSpan.FromMilliseconds(250);
 
     private readonly AgentMeshClient _client;
     private readonly string _tenant;

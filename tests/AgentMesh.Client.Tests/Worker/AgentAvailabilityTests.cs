@@ -3,48 +3,49 @@ using AgentMesh.Client.Worker;
 
 namespace AgentMesh.Client.Tests.Worker;
 
-/// <summary>A handler that says it cannot work (<see cref="IAgentAvailability"/>) is asked for no task and declines what still comes.</summary>
+/// <summary>A handler that says it cannot work (<see cref="IAgentAvailability"/>) is given no task: the runner declines them.</summary>
 public sealed class AgentAvailabilityTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Unavailable_FromTheStart_PollsForNothingUntilAvailableThenRunsTheTask()
+    public async Task Unavailable_DeclinesWhatItIsOfferedWithTheReason_ThenRunsTasksOnceAvailable()
     {
         var node = new FakeNode();
         node.Assign(FakeNode.Assignment("t1"));
         var handler = new SwitchableHandler { Unavailable = "the model's circuit breaker is open" };
         await using var agent = RunningAgent.Start(node, handler);
 
-        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
-        Assert.Equal(0, node.Polls);
-        Assert.Equal(0, handler.Calls);
-
+        var declined = await node.NextResultAsync();
         handler.Unavailable = null;
-        var result = await node.NextResultAsync();
+        node.Assign(FakeNode.Assignment("t2"));
+        var ran = await node.NextResultAsync();
 
-        Assert.Equal(("t1", ResultOutcome.Succeeded), (result.TaskId, result.Outcome));
+        Assert.Equal(("t1", ResultOutcome.Declined, "the model's circuit breaker is open"), (declined.TaskId, declined.Outcome, declined.Reason));
+        Assert.Equal(("t2", ResultOutcome.Succeeded), (ran.TaskId, ran.Outcome));
         Assert.Equal(1, handler.Calls);
     }
 
     [Fact]
-    public async Task BecomesUnavailable_WhileAPollWaits_DeclinesWhatItBringsWithTheReasonWithoutCallingTheHandler()
+    public async Task BecomesUnavailable_WhileTasksWaitInTheLocalQueue_DeclinesThemInsteadOfRunningThem()
     {
         var node = new FakeNode();
-        var handler = new SwitchableHandler();
-        await using var agent = RunningAgent.Start(node, handler);
-        await WaitUntilAsync(() => node.Polls > 0);
+        using var release = new SemaphoreSlim(0);
+        var handler = new SwitchableHandler { Blocking = release };
+        await using var agent = RunningAgent.Start(node, handler, static a => (a.MaxConcurrency, a.QueueCapacity) = (1, 2));
+        foreach (var id in new[] { "t1", "t2", "t3" })
+        {
+            node.Assign(FakeNode.Assignment(id));
+        }
 
+        await WaitUntilAsync(() => handler.Calls == 1 && agent.Runner.InFlight == 3);
         handler.Unavailable = "the model's circuit breaker is open";
-        node.Assign(FakeNode.Assignment("t1"));
-        var result = await node.NextResultAsync();
+        release.Release();
+        var results = new[] { await node.NextResultAsync(), await node.NextResultAsync(), await node.NextResultAsync() };
 
-        Assert.Equal(("t1", ResultOutcome.Declined), (result.TaskId, result.Outcome));
-        Assert.Equal("the model's circuit breaker is open", result.Reason);
-        Assert.Equal(0, handler.Calls);
-        var polls = node.Polls;
-        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
-        Assert.Equal(polls, node.Polls);
+        Assert.Equal(ResultOutcome.Succeeded, results.Single(static r => r.TaskId == "t1").Outcome);
+        Assert.All(results.Where(static r => r.TaskId != "t1"), static r => Assert.Equal((ResultOutcome.Declined, "the model's circuit breaker is open"), (r.Outcome, r.Reason)));
+        Assert.Equal(1, handler.Calls);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
@@ -72,10 +73,18 @@ public sealed class AgentAvailabilityTests
 
         public string? UnavailableReason => _unavailable;
 
-        public ValueTask<JsonElement?> HandleAsync(AgentTaskContext context)
+        /// <summary>When set, each call waits for a release of it before it returns.</summary>
+        public SemaphoreSlim? Blocking { get; init; }
+
+        public async ValueTask<JsonElement?> HandleAsync(AgentTaskContext context)
         {
             Interlocked.Increment(ref _calls);
-            return ValueTask.FromResult<JsonElement?>(context.Input);
+            if (Blocking is { } blocking)
+            {
+                await blocking.WaitAsync(context.CancellationToken);
+            }
+
+            return context.Input;
         }
     }
 }
