@@ -29,6 +29,7 @@ public sealed partial class FinishedTaskCache : IDisposable
     private readonly HybridCacheEntryOptions _sharedOptions;
     private readonly HybridCacheEntryOptions _localOptions;
     private readonly ConcurrentDictionary<Guid, Revival> _revived = new();
+    private readonly ConcurrentDictionary<string, string[]> _tags = new(StringComparer.Ordinal);
     private readonly Meter _meter;
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
@@ -201,7 +202,8 @@ public sealed partial class FinishedTaskCache : IDisposable
     /// <summary>The cache key of a task: the tenant is part of it.</summary>
     public static string Key(string tenant, Guid id) => $"task:{tenant}:{id}";
 
-    private static string[] Tags(string tenant) => ["tenant:" + tenant];
+    // One array per tenant, made once: a read then allocates no tag list.
+    private string[] Tags(string tenant) => _tags.GetOrAdd(tenant, static t => ["tenant:" + t]);
 
     public void Dispose() => _meter.Dispose();
 
