@@ -27,7 +27,7 @@ public static class MerkleTree
 
         input[0] = 0;
         data.CopyTo(input[1..]);
-        SHA256.HashData(input, destination);
+        Sha256Digest.Hash(input, destination);
     }
 
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
@@ -51,7 +51,7 @@ public static class MerkleTree
         input[0] = 1;
         left.CopyTo(input[1..]);
         right.CopyTo(input[(1 + HashSize)..]);
-        SHA256.HashData(input, destination);
+        Sha256Digest.Hash(input, destination);
     }
 
     /// <summary>MTH over leaf hashes.</summary>
