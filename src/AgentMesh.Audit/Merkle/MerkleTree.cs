@@ -35,7 +35,9 @@ public static class MerkleTree
         Span<byte> input = data.Length <= 256 ? stackalloc byte[data.Length + 1] : new byte[data.Length + 1];
         input[0] = 0;
         data.CopyTo(input[1..]);
-        return SHA256.HashData(input);
+        var hash = new byte[HashSize];
+        Sha256Digest.Hash(input, hash);
+        return hash;
     }
 
     public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
