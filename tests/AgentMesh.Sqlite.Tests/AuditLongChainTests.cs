@@ -79,11 +79,20 @@ public sealed class AuditLongChainTests : IAsyncLifetime
         Assert.Equal(brokenAt - 1, result.EntriesChecked);
     }
 
-    private async Task<AuditVerification> VerifyAsync()
+    [Fact]
+    public async Task Verify_RangeEndingFarBeyondTheChain_ChecksUpToItsLastEntry()
+    {
+        var result = await VerifyAsync(to: 1_000_000_000_000);
+
+        Assert.True(result.Intact, result.Detail);
+        Assert.Equal(Count, result.EntriesChecked);
+    }
+
+    private async Task<AuditVerification> VerifyAsync(long? to = null)
     {
         await using var copy = SqliteAuditStore.OpenReadOnly(_database.FilePath);
         await copy.InitializeAsync(Cancellation);
-        return await AuditVerifier.VerifyAsync(copy, Chain, 1, null, _signer.PublicKey, Cancellation);
+        return await AuditVerifier.VerifyAsync(copy, Chain, 1, to, _signer.PublicKey, Cancellation);
     }
 
     private static AuditEvent Event(long i) => new(
