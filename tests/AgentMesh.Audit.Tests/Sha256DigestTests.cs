@@ -19,6 +19,17 @@ public class Sha256DigestTests
     }
 
     [Fact]
+    public void Hash_LongInput_MatchesDotNet()
+    {
+        var data = Enumerable.Range(0, 100_000).Select(static i => (byte)i).ToArray();
+        var actual = new byte[Sha256Digest.Size];
+
+        Sha256Digest.Hash(data, actual);
+
+        Assert.Equal(SHA256.HashData(data), actual);
+    }
+
+    [Fact]
     public void IsDirect_OnLinuxWithOpenSsl_IsTrue()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The direct calls are made on Linux only.");

@@ -15,6 +15,8 @@ internal static unsafe class Sha256Digest
 {
     public const int Size = 32;
 
+    private const int MaxDirectBytes = 4096;
+
     // sizeof(SHA256_CTX) is 112 in OpenSSL 1.1 and 3; room to spare.
     private const int ContextSize = 256;
 
@@ -25,7 +27,8 @@ internal static unsafe class Sha256Digest
 
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
-        if (Native is not { } native)
+        // The direct calls skip the GC transition, which is sound only for a call that returns within a microsecond or so.
+        if (Native is not { } native || data.Length > MaxDirectBytes)
         {
             SHA256.HashData(data, destination);
             return;
