@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace AgentMesh.Audit;
 
@@ -28,6 +27,6 @@ public sealed class ChainHasher
         _buffer.ResetWrittenCount();
         AuditEncoding.WriteBytes(_buffer, previousHash);
         AuditEncoding.Write(_buffer, chain, sequence, e);
-        SHA256.HashData(_buffer.WrittenSpan, destination);
+        Sha256Digest.Hash(_buffer.WrittenSpan, destination);
     }
 }

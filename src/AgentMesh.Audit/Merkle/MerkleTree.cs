@@ -27,7 +27,7 @@ public static class MerkleTree
 
         input[0] = 0;
         data.CopyTo(input[1..]);
-        SHA256.HashData(input, destination);
+        Sha256Digest.Hash(input, destination);
     }
 
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
@@ -35,7 +35,9 @@ public static class MerkleTree
         Span<byte> input = data.Length <= 256 ? stackalloc byte[data.Length + 1] : new byte[data.Length + 1];
         input[0] = 0;
         data.CopyTo(input[1..]);
-        return SHA256.HashData(input);
+        var hash = new byte[HashSize];
+        Sha256Digest.Hash(input, hash);
+        return hash;
     }
 
     public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
@@ -51,7 +53,7 @@ public static class MerkleTree
         input[0] = 1;
         left.CopyTo(input[1..]);
         right.CopyTo(input[(1 + HashSize)..]);
-        SHA256.HashData(input, destination);
+        Sha256Digest.Hash(input, destination);
     }
 
     /// <summary>MTH over leaf hashes.</summary>

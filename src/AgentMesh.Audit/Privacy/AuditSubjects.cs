@@ -30,6 +30,7 @@ public sealed class AuditSubjects
     private const int KeyBytes = 32;
     private const int MaxCachedKeys = 10_000;
     private const int AssociatedDataBytes = 256;
+    private const int SealedOnStack = 512;
 
     private static readonly HashSet<string> PlainDetails = new(StringComparer.Ordinal) { "method", "route", "status", "credential", "error" };
 
@@ -259,11 +260,15 @@ public sealed class AuditSubjects
             return null;
         }
 
-        var plain = Encoding.UTF8.GetBytes(value);
-        var sealedBytes = new byte[NonceBytes + TagBytes + plain.Length];
-        var nonce = sealedBytes.AsSpan(0, NonceBytes);
+        // Fields are clipped to a few hundred characters: plaintext and ciphertext fit on the stack, once per field and entry.
+        var length = Encoding.UTF8.GetByteCount(value);
+        Span<byte> plain = length <= SealedOnStack ? stackalloc byte[SealedOnStack] : new byte[length];
+        plain = plain[..Encoding.UTF8.GetBytes(value, plain)];
+        Span<byte> sealedBytes = length <= SealedOnStack ? stackalloc byte[NonceBytes + TagBytes + SealedOnStack] : new byte[NonceBytes + TagBytes + length];
+        sealedBytes = sealedBytes[..(NonceBytes + TagBytes + length)];
+        var nonce = sealedBytes[..NonceBytes];
         RandomNumberGenerator.Fill(nonce);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes), AssociatedData(tag, field, stackalloc byte[AssociatedDataBytes]));
+        aes.Encrypt(nonce, plain, sealedBytes[(NonceBytes + TagBytes)..], sealedBytes.Slice(NonceBytes, TagBytes), AssociatedData(tag, field, stackalloc byte[AssociatedDataBytes]));
         return string.Concat(Prefix, tag, ":", Convert.ToBase64String(sealedBytes));
     }
 

@@ -8,6 +8,9 @@ public static class AuditVerifier
     /// <summary>Runs read ahead of the one being verified: reading rows and hashing overlap, and memory stays bounded.</summary>
     private const int RunsAhead = 2;
 
+    /// <summary>Stores read in parallel over disjoint spans: reading rows is the longest part of verification.</summary>
+    private static readonly int Readers = Math.Clamp(Environment.ProcessorCount, 2, 4);
+
     /// <param name="store">Where the chain is.</param>
     /// <param name="chain">The chain.</param>
     /// <param name="from">First sequence number (1 for the whole chain).</param>
@@ -25,7 +28,8 @@ public static class AuditVerifier
         var verifier = new ChainVerifier(chain, from, preceding, checkpoints.Where(c => c.TreeSize <= end), publicKey);
         if (verifier.BrokenAt is null)
         {
-            await VerifyRunsAsync(store, verifier, chain, from, end, cancellationToken);
+            // No row lies beyond the last one: a range that ends further is read up to it, not span by empty span.
+            await VerifyRunsAsync(store, verifier, chain, from, Math.Min(end, last), cancellationToken);
             verifier.Finish(end);
         }
 
@@ -47,19 +51,40 @@ public static class AuditVerifier
 
     private static async Task VerifyRunsAsync(IAuditStore store, ChainVerifier verifier, string chain, long from, long end, CancellationToken cancellationToken)
     {
-        // Bounded: the reader waits while RunsAhead runs are queued.
-        var runs = Channel.CreateBounded<EncodedRun>(new BoundedChannelOptions(RunsAhead) { SingleReader = true, SingleWriter = true });
+        // Reader k reads spans k, k + readers, …: each span is one run, so readers work side by side while runs are checked in order.
+        var spans = Spans(from, end);
+        var readers = (int)Math.Min(Readers, spans.Length);
+        if (readers == 0)
+        {
+            return;
+        }
+
+        var queues = new Channel<EncodedRun?>[readers];
+        var reading = new Task[readers];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = Task.Run(() => ReadRunsAsync(store, chain, from, end, runs.Writer, stop.Token), CancellationToken.None);
+        for (var k = 0; k < readers; k++)
+        {
+            // Bounded: a reader waits while RunsAhead runs and span ends are queued.
+            var queue = queues[k] = Channel.CreateBounded<EncodedRun?>(new BoundedChannelOptions(RunsAhead) { SingleReader = true, SingleWriter = true });
+            var first = k;
+            reading[k] = Task.Run(() => ReadSpansAsync(store, chain, spans, first, readers, queue.Writer, stop.Token), CancellationToken.None);
+        }
+
         try
         {
-            await foreach (var run in runs.Reader.ReadAllAsync(cancellationToken))
+            var intact = true;
+            for (var span = 0; intact && span < spans.Length; span++)
             {
-                using (run)
+                // A null marks the end of the span's runs: a span may hold none (entries missing) or several (rows a store could not encode as one run).
+                var queue = queues[span % readers].Reader;
+                while (await NextAsync(queue, cancellationToken) is { } run)
                 {
-                    if (!verifier.Accept(run))
+                    using (run)
                     {
-                        break;
+                        if (intact && !verifier.Accept(run))
+                        {
+                            intact = false;
+                        }
                     }
                 }
             }
@@ -67,29 +92,66 @@ public static class AuditVerifier
         finally
         {
             await stop.CancelAsync();
-            await reading;
-            while (runs.Reader.TryRead(out var left))
+            await Task.WhenAll(reading);
+            foreach (var queue in queues)
             {
-                left.Dispose();
+                while (queue.Reader.TryRead(out var left))
+                {
+                    left?.Dispose();
+                }
             }
         }
     }
 
-    private static async Task ReadRunsAsync(IAuditStore store, string chain, long from, long end, ChannelWriter<EncodedRun> runs, CancellationToken cancellationToken)
+    /// <summary>The next run of a span; null at its end. A reader's failure is thrown as it was raised.</summary>
+    private static async ValueTask<EncodedRun?> NextAsync(ChannelReader<EncodedRun?> queue, CancellationToken cancellationToken)
+    {
+        EncodedRun? run;
+        while (!queue.TryRead(out run))
+        {
+            if (!await queue.WaitToReadAsync(cancellationToken))
+            {
+                return null;
+            }
+        }
+
+        return run;
+    }
+
+    /// <summary>[from, end] cut at multiples of <see cref="EncodedRun.Capacity"/>, where runs end.</summary>
+    private static (long From, long To)[] Spans(long from, long end)
+    {
+        var spans = new List<(long, long)>();
+        for (var start = from; start <= end;)
+        {
+            var stop = Math.Min(end, ((start + EncodedRun.Capacity - 1) / EncodedRun.Capacity) * EncodedRun.Capacity);
+            spans.Add((start, stop));
+            start = stop + 1;
+        }
+
+        return [.. spans];
+    }
+
+    private static async Task ReadSpansAsync(IAuditStore store, string chain, (long From, long To)[] spans, int first, int step, ChannelWriter<EncodedRun?> runs, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var run in store.ReadEncodedAsync(chain, from, end, cancellationToken))
+            for (var span = first; span < spans.Length; span += step)
             {
-                try
+                await foreach (var run in store.ReadEncodedAsync(chain, spans[span].From, spans[span].To, cancellationToken))
                 {
-                    await runs.WriteAsync(run, cancellationToken);
+                    try
+                    {
+                        await runs.WriteAsync(run, cancellationToken);
+                    }
+                    catch
+                    {
+                        run.Dispose();
+                        throw;
+                    }
                 }
-                catch
-                {
-                    run.Dispose();
-                    throw;
-                }
+
+                await runs.WriteAsync(null, cancellationToken);
             }
 
             runs.TryComplete();

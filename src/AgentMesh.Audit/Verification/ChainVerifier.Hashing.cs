@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace AgentMesh.Audit;
 
 /// <summary>The hashes of a run, computed on every core before its entries are checked in order.</summary>
@@ -82,12 +80,10 @@ public sealed partial class ChainVerifier
         }
 
         var segment = _segments[item];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> input = stackalloc byte[1 + (2 * Size)];
         for (var i = segment.Start; i < segment.End; i++)
         {
-            sha.AppendData(run.Input(i));
-            sha.TryGetHashAndReset(_computed.AsSpan(i * Size, Size), out _);
+            Sha256Digest.Hash(run.Input(i), _computed.AsSpan(i * Size, Size));
 
             // A stored hash of another length fails against the computed one before its leaf is used.
             var hash = run.Hash(i);
@@ -95,8 +91,7 @@ public sealed partial class ChainVerifier
             {
                 input[0] = 0;
                 hash.CopyTo(input[1..]);
-                sha.AppendData(input[..(1 + Size)]);
-                sha.TryGetHashAndReset(_leaves.AsSpan(i * Size, Size), out _);
+                Sha256Digest.Hash(input[..(1 + Size)], _leaves.AsSpan(i * Size, Size));
             }
         }
 
@@ -112,8 +107,7 @@ public sealed partial class ChainVerifier
             {
                 Node(segment, height - 1, 2 * index).CopyTo(input[1..]);
                 Node(segment, height - 1, (2 * index) + 1).CopyTo(input[(1 + Size)..]);
-                sha.AppendData(input);
-                sha.TryGetHashAndReset(_nodes.AsSpan(NodeOffset(segment, height, index), Size), out _);
+                Sha256Digest.Hash(input, _nodes.AsSpan(NodeOffset(segment, height, index), Size));
             }
         }
     }

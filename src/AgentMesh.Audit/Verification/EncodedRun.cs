@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace AgentMesh.Audit;
@@ -66,6 +67,17 @@ public sealed class EncodedRun : IDisposable
 
     /// <summary>The next field of the encoding: a 64-bit integer.</summary>
     public void WriteInt64(long value) => AuditEncoding.WriteInt64(_writer, value);
+
+    /// <summary>Reserves the next field, a 64-bit integer known only later (a count, once its items are written); returns where it is.</summary>
+    public int ReserveInt64()
+    {
+        var at = _used;
+        AuditEncoding.WriteInt64(_writer, 0);
+        return at;
+    }
+
+    /// <summary>Sets the field reserved at <paramref name="at"/> by <see cref="ReserveInt64"/>.</summary>
+    public void FillInt64(int at, long value) => BinaryPrimitives.WriteInt64BigEndian(_bytes.AsSpan(at, sizeof(long)), value);
 
     /// <summary>The next field of the encoding: one byte (an enum).</summary>
     public void WriteByte(byte value) => AuditEncoding.WriteByte(_writer, value);

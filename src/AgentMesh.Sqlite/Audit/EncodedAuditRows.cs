@@ -12,6 +12,8 @@ namespace AgentMesh.Sqlite.Audit;
 /// strings, a details dictionary or an <see cref="AuditEntry"/>. A row this cannot encode byte for byte as
 /// <see cref="AuditEntryRows.Read"/> would read it (a type, text or details JSON a writer never produces) is read
 /// through that instead, so verification reports the same for every row.
+/// The rows are read through a handle of their own opened without SQLite's connection mutex: it serves only this reader's
+/// thread, and with the mutex every column read took and released a lock twice, a fifth of what reading a row cost.
 /// </summary>
 internal sealed class EncodedAuditRows : IDisposable
 {
@@ -36,15 +38,31 @@ internal sealed class EncodedAuditRows : IDisposable
     private readonly string _chain;
     private byte[] _unescaped = new byte[256];
 
-    public EncodedAuditRows(SqliteConnection connection, string chain, long fromSequence, long toSequence)
+    /// <param name="connection">An open connection to the database, for rows read as every other reader reads them.</param>
+    /// <param name="path">The database file.</param>
+    /// <param name="chain">The chain.</param>
+    /// <param name="fromSequence">The first sequence number read.</param>
+    /// <param name="toSequence">The last sequence number read.</param>
+    public EncodedAuditRows(SqliteConnection connection, string path, string chain, long fromSequence, long toSequence)
     {
         _connection = connection;
         _chain = chain;
-        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(_db, $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq", out _statement));
-        Check(raw.sqlite3_bind_text(_statement, 1, chain));
-        Check(raw.sqlite3_bind_int64(_statement, 2, fromSequence));
-        Check(raw.sqlite3_bind_int64(_statement, 3, toSequence));
+        var rc = raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+        try
+        {
+            Check(rc);
+            Check(raw.sqlite3_busy_timeout(_db, 5000));
+            Check(raw.sqlite3_prepare_v2(_db, $"SELECT {AuditRows.Columns} FROM audit_entries WHERE chain = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq", out _statement));
+            Check(raw.sqlite3_bind_text(_statement, 1, chain));
+            Check(raw.sqlite3_bind_int64(_statement, 2, fromSequence));
+            Check(raw.sqlite3_bind_int64(_statement, 3, toSequence));
+        }
+        catch
+        {
+            _statement?.Dispose();
+            _db.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Adds rows to <paramref name="run"/> until it is full; false once the rows are all read.</summary>
@@ -73,37 +91,46 @@ internal sealed class EncodedAuditRows : IDisposable
         return true;
     }
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        _statement.Dispose();
+        _db.Dispose();
+    }
 
     private bool TryEncode(EncodedRun run)
     {
         var row = new RowColumns(_statement);
-        if (row.Type(Sequence) != raw.SQLITE_INTEGER
-            || row.Type(Time) != raw.SQLITE_INTEGER
-            || row.Type(PreviousHash) != raw.SQLITE_BLOB
-            || row.Type(Hash) != raw.SQLITE_BLOB)
+        var sequence = row[Sequence];
+        var time = row[Time];
+        var previousHash = row[PreviousHash];
+        var hash = row[Hash];
+        if (sequence.Type != raw.SQLITE_INTEGER
+            || time.Type != raw.SQLITE_INTEGER
+            || previousHash.Type != raw.SQLITE_BLOB
+            || hash.Type != raw.SQLITE_BLOB)
         {
             return false;
         }
 
-        var time = row.Int64(Time);
-        if (time < MinMicroseconds || time > MaxMicroseconds)
+        var microseconds = time.Int64;
+        if (microseconds < MinMicroseconds || microseconds > MaxMicroseconds)
         {
             return false;
         }
 
-        run.BeginEntry(row.Int64(Sequence), row.Bytes(PreviousHash));
-        run.WriteInt64(time);
+        run.BeginEntry(sequence.Int64, previousHash.Bytes);
+        run.WriteInt64(microseconds);
         for (var column = Time + 1; column <= Classification; column++)
         {
-            var type = row.Type(column);
+            var value = row[column];
+            var type = value.Type;
             if (type == raw.SQLITE_NULL && Nullable[column])
             {
                 run.WriteNull();
                 continue;
             }
 
-            var text = row.Bytes(column);
+            var text = value.Bytes;
             if (!IsText(type, text))
             {
                 return false;
@@ -123,13 +150,15 @@ internal sealed class EncodedAuditRows : IDisposable
             }
         }
 
-        var details = row.Bytes(Details);
-        if (!IsText(row.Type(Details), details) || !TryWriteDetails(run, details))
+        var details = row[Details];
+        var detailsType = details.Type;
+        var json = details.Bytes;
+        if (!IsText(detailsType, json) || !TryWriteDetails(run, json))
         {
             return false;
         }
 
-        run.EndEntry(row.Bytes(Hash));
+        run.EndEntry(hash.Bytes);
         return true;
     }
 
@@ -138,39 +167,47 @@ internal sealed class EncodedAuditRows : IDisposable
 
     /// <summary>
     /// Details as <see cref="AuditDetailsText.Parse"/> then <see cref="AuditEncoding"/> would write them, for the JSON
-    /// writers produce: an object of string values under distinct ASCII keys in ordinal order. Anything else is left to them.
+    /// writers produce: an object of string values under distinct ASCII keys in ordinal order, read in one pass with
+    /// the count filled in at the end. Anything else is left to them.
     /// </summary>
     private bool TryWriteDetails(EncodedRun run, ReadOnlySpan<byte> json)
     {
         try
         {
-            var count = CountDetails(json);
-            if (count < 0)
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;
             }
 
-            run.WriteInt64(count);
-            var reader = new Utf8JsonReader(json);
-            reader.Read();
+            var countAt = run.ReserveInt64();
+            var count = 0;
+            ReadOnlySpan<byte> previous = default;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                run.WriteText(reader.ValueSpan);
-                reader.Read();
-                if (!reader.ValueIsEscaped)
+                var key = reader.ValueSpan;
+                if (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(key) || (count > 0 && key.SequenceCompareTo(previous) <= 0))
                 {
-                    run.WriteText(reader.ValueSpan);
-                    continue;
+                    return false;
                 }
 
-                if (_unescaped.Length < reader.ValueSpan.Length)
+                previous = key;
+                run.WriteText(key);
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
                 {
-                    _unescaped = new byte[reader.ValueSpan.Length * 2];
+                    return false;
                 }
 
-                run.WriteText(_unescaped.AsSpan(0, reader.CopyString(_unescaped)));
+                WriteValue(run, ref reader);
+                count++;
             }
 
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+
+            run.FillInt64(countAt, count);
             return true;
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
@@ -179,35 +216,20 @@ internal sealed class EncodedAuditRows : IDisposable
         }
     }
 
-    /// <summary>How many details the JSON holds; −1 when it is not an object of string values under ascending, unescaped ASCII keys.</summary>
-    private static int CountDetails(ReadOnlySpan<byte> json)
+    private void WriteValue(EncodedRun run, ref Utf8JsonReader reader)
     {
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.ValueIsEscaped)
         {
-            return -1;
+            run.WriteText(reader.ValueSpan);
+            return;
         }
 
-        var count = 0;
-        ReadOnlySpan<byte> previous = default;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (_unescaped.Length < reader.ValueSpan.Length)
         {
-            var key = reader.ValueSpan;
-            if (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(key) || (count > 0 && key.SequenceCompareTo(previous) <= 0))
-            {
-                return -1;
-            }
-
-            previous = key;
-            if (!reader.Read() || reader.TokenType != JsonTokenType.String)
-            {
-                return -1;
-            }
-
-            count++;
+            _unescaped = new byte[reader.ValueSpan.Length * 2];
         }
 
-        return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? count : -1;
+        run.WriteText(_unescaped.AsSpan(0, reader.CopyString(_unescaped)));
     }
 
     private static byte OutcomeOf(ReadOnlySpan<byte> text) =>

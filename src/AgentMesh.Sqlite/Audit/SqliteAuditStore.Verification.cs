@@ -9,7 +9,7 @@ public sealed partial class SqliteAuditStore
     public async IAsyncEnumerable<EncodedRun> ReadEncodedAsync(string chain, long fromSequence, long toSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
-        using var rows = new EncodedAuditRows(connection, chain, fromSequence, toSequence);
+        using var rows = new EncodedAuditRows(connection, _path, chain, fromSequence, toSequence);
         var more = true;
         while (more)
         {
