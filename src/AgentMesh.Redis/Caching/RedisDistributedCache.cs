@@ -11,8 +11,8 @@ namespace AgentMesh.Redis.Caching;
 /// followed by <c>cache:</c>. A read goes through the node's <see cref="Dependencies.Redis"/> resilience pipeline: it
 /// waits at most the pipeline's timeout (<c>AgentMesh:Resilience:Redis:Timeout</c>, 100 ms), and when Redis fails,
 /// does not answer or its breaker is open, it misses at once (the caller goes to the store). Writes never wait: they
-/// are sent fire-and-forget, since a lost write only costs a later miss, and they are dropped from a read Redis did
-/// not answer until one it answers. It never throws for Redis's sake.
+/// are sent fire-and-forget, since a lost write only costs a later miss, and they are dropped while the breaker is not
+/// closed. It never throws for Redis's sake.
 /// </summary>
 public sealed class RedisDistributedCache : IDistributedCache
 {
@@ -42,7 +42,7 @@ public sealed class RedisDistributedCache : IDistributedCache
     /// <summary>The synchronous read (HybridCache does not use it): the breaker applies, but it waits as long as the connection's synchronous timeout.</summary>
     public byte[]? Get(string key)
     {
-        if (_connection.Commands is not { } database)
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
             return null;
         }
@@ -62,7 +62,7 @@ public sealed class RedisDistributedCache : IDistributedCache
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
-        if (_connection.Commands is not { } database)
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
             return null;
         }
@@ -139,10 +139,10 @@ public sealed class RedisDistributedCache : IDistributedCache
         ?? options.SlidingExpiration;
 
     // Writes are not calls the breaker should count (fire-and-forget succeeds at once even against a frozen server): they
-    // go out only while this cache's reads are answered, and without waiting.
+    // go out, without waiting, while the breaker is closed.
     private IDatabase? Writable()
     {
-        if (_pipeline.IsLocal)
+        if (!_pipeline.IsClosed)
         {
             return null;
         }

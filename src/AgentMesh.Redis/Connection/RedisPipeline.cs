@@ -15,20 +15,34 @@ namespace AgentMesh.Redis.Connection;
 /// </summary>
 internal sealed class RedisPipeline
 {
+    private readonly DependencyPipelines _pipelines;
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _time;
     private int _local;
     private long _localSince;
+    private long _openUntil;
 
     public RedisPipeline(DependencyPipelines pipelines, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(pipelines);
+        _pipelines = pipelines;
         _pipeline = pipelines.Get(Dependencies.Redis, IsFailure, retry: false);
         _time = time;
     }
 
     /// <summary>True from a call Redis did not answer until one it answers.</summary>
     public bool IsLocal => Volatile.Read(ref _local) == 1;
+
+    /// <summary>Whether the breaker is closed: calls go to Redis.</summary>
+    public bool IsClosed => _pipelines.State(Dependencies.Redis) == BreakerState.Closed;
+
+    /// <summary>
+    /// Whether the breaker is open and stays so for a while yet, as the pipeline last answered this user: then the user
+    /// goes without Redis at once, without building a call the pipeline would only refuse. When the break ends the
+    /// pipeline is asked again (and lets one trial through).
+    /// </summary>
+    public bool IsOpen =>
+        _time.GetTimestamp() < Volatile.Read(ref _openUntil) && _pipelines.State(Dependencies.Redis) == BreakerState.Open;
 
     /// <summary>
     /// Runs <paramref name="call"/> unless the breaker is open; a failure, the pipeline's timeout or the open breaker
@@ -62,7 +76,11 @@ internal sealed class RedisPipeline
             ResilienceContextPool.Shared.Return(context);
         }
 
-        if (outcome.Exception is { } failure && !IsUnanswered(failure))
+        if (outcome.Exception is BrokenCircuitException { RetryAfter: { } retryAfter })
+        {
+            Volatile.Write(ref _openUntil, _time.GetTimestamp() + (long)(retryAfter.TotalSeconds * _time.TimestampFrequency));
+        }
+        else if (outcome.Exception is { } failure && !IsUnanswered(failure))
         {
             ExceptionDispatchInfo.Throw(failure);
         }

@@ -81,7 +81,7 @@ public sealed class RedisTokenBuckets
     /// </summary>
     public async ValueTask<SharedTake?> TryTakeAsync(SharedBucket first, SharedBucket? second, CancellationToken cancellationToken)
     {
-        if (_connection.Commands is not { } database)
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
             return null;
         }
