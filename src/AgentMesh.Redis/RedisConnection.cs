@@ -56,6 +56,12 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     internal IDatabase? Database => _multiplexer is { IsConnected: true } multiplexer ? multiplexer.GetDatabase() : null;
 
+    /// <summary>
+    /// The database to send commands to once the connection exists, up or not: while it is down a command fails at once
+    /// (<see cref="BacklogPolicy.FailFast"/>), which is what a resilience pipeline should count.
+    /// </summary>
+    internal IDatabase? Commands => _multiplexer?.GetDatabase();
+
     /// <summary>Connects, or after one failed attempt goes on and lets the connection retry in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -126,8 +132,8 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
     /// <summary>Nothing to do: the connection stays usable until the host disposes of it.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>A <c>PING</c> round trip, or null when Redis is down or does not answer within <see cref="RedisOptions.OperationTimeout"/>.</summary>
-    public async Task<TimeSpan?> PingAsync(CancellationToken cancellationToken)
+    /// <summary>A <c>PING</c> round trip, or null when Redis is down or does not answer within <paramref name="timeout"/>.</summary>
+    public async Task<TimeSpan?> PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (Database is not { } database)
         {
@@ -137,7 +143,7 @@ public sealed class RedisConnection : IHostedService, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await database.PingAsync().WaitAsync(_options.OperationTimeout, cancellationToken);
+            await database.PingAsync().WaitAsync(timeout, cancellationToken);
             return Stopwatch.GetElapsedTime(started);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)

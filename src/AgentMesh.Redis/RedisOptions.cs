@@ -16,12 +16,6 @@ public sealed class RedisOptions
     /// <summary>Prefix of every key AgentMesh writes, so clusters can share one Redis. Default <c>agentmesh:</c>.</summary>
     public string KeyPrefix { get; set; } = "agentmesh:";
 
-    /// <summary>How long a request waits for Redis before the node decides on its own. Default 100 ms.</summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>After Redis failed to answer, how long the node decides on its own before it asks Redis again. Default 1 s.</summary>
-    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>How long one attempt to (re)connect may take. Default 2 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -42,8 +36,7 @@ public sealed class RedisOptions
         }
 
         return KeyPrefix.Length > 64 ? $"{Section}:KeyPrefix must be at most 64 characters."
-            : OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromSeconds(10) ? $"{Section}:OperationTimeout must be positive and at most 10 s."
-            : RetryInterval <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero ? $"{Section}:RetryInterval and {Section}:ConnectTimeout must be positive."
+            : ConnectTimeout <= TimeSpan.Zero ? $"{Section}:ConnectTimeout must be positive."
             : null;
     }
 }

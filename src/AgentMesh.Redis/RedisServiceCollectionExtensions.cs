@@ -1,4 +1,5 @@
 using AgentMesh.Redis.RateLimits;
+using AgentMesh.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,9 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// The <see cref="RedisConnection"/> (connected when the host starts) and the shared <see cref="RedisTokenBuckets"/>.
-    /// Configure <see cref="RedisOptions"/> (at least <see cref="RedisOptions.ConnectionString"/>) before the host starts.
+    /// Configure <see cref="RedisOptions"/> (at least <see cref="RedisOptions.ConnectionString"/>) before the host starts;
+    /// the buckets call Redis through the <see cref="Dependencies.Redis"/> pipeline of the node's
+    /// <see cref="DependencyPipelines"/>, which must be registered too.
     /// </summary>
     public static IServiceCollection AddAgentMeshRedis(this IServiceCollection services)
     {
@@ -22,6 +25,7 @@ public static class RedisServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton(static sp => new RedisTokenBuckets(
             sp.GetRequiredService<RedisConnection>(),
+            sp.GetRequiredService<DependencyPipelines>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RedisTokenBuckets>>()));
         return services;

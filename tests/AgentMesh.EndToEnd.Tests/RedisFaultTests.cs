@@ -5,10 +5,11 @@ using AgentMesh.TestKit.Services;
 
 namespace AgentMesh.EndToEnd.Tests;
 
-/// <summary>Redis, which holds the shared rate limits, frozen and then crashed under a running workload.</summary>
+/// <summary>Redis, which holds the shared rate limits, frozen and then crashed under a running workload: its breaker opens, the node limits locally and stays ready.</summary>
 public sealed class RedisFaultTests(PostgresServer postgres)
 {
     private const string LocalDecisions = "agentmesh_rate_limit_local_decisions_total";
+    private const string BreakerTransitions = "agentmesh_breaker_transitions_total";
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -24,7 +25,7 @@ public sealed class RedisFaultTests(PostgresServer postgres)
 
             // High enough that the workload is never refused: every request is still a decision, by Redis or by the node.
             "--AgentMesh:RateLimits:PerKeyRequestsPerSecond", "100000",
-            "--AgentMesh:Redis:RetryInterval", "00:00:00.200",
+            "--AgentMesh:Resilience:Redis:BreakDuration", "00:00:00.500",
             "--AgentMesh:Redis:ConnectTimeout", "00:00:01",
         ]);
         using var node = DependencyHangTests.Http(cluster);
@@ -47,7 +48,8 @@ public sealed class RedisFaultTests(PostgresServer postgres)
         await DependencyHangTests.WaitUntilAsync(async () => await RateLimitsAsync(node) == "shared", TimeSpan.FromSeconds(30), "rate limits not shared after Redis restarted");
         await workload.WaitForMoreAsync(500, TimeSpan.FromSeconds(60));
         var keysAfterRestart = await redis.KeyCountAsync();
-        var (readyAtEnd, redisCheckAtEnd) = await ReadyAsync(node);
+        var (readyAtEnd, redisCheckAtEnd, _) = await ReadyAsync(node);
+        var breakerAtEnd = (await DependencyHangTests.BreakerStatesAsync(node))["Redis"];
         await workload.StopAsync();
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{workload.Acknowledged.Count} tasks acknowledged; local decisions: {frozen.LocalDecisions} while frozen, {killed.LocalDecisions} while down; keys in Redis: {keysAtFirst} before, {keysAfterRestart} after the restart");
@@ -56,8 +58,13 @@ public sealed class RedisFaultTests(PostgresServer postgres)
         Assert.True(keysAtFirst > 0, "no bucket in Redis while it was up");
         Assert.True(frozen.LocalDecisions > 0, "no local decision while Redis was frozen");
         Assert.Equal(("local", HttpStatusCode.OK, "degraded"), (frozen.RateLimits, frozen.Ready, frozen.RedisCheck));
+        Assert.True(frozen.BreakerOpenings > 0, "the Redis breaker did not open while Redis was frozen");
+        Assert.Matches("^Redis (open|half_open)$", frozen.Breakers);
         Assert.True(killed.LocalDecisions > 0, "no local decision while Redis was down");
         Assert.Equal(("local", HttpStatusCode.OK, "degraded"), (killed.RateLimits, killed.Ready, killed.RedisCheck));
+        Assert.True(killed.BreakerOpenings > 0, "the Redis breaker did not open while Redis was down");
+        Assert.Matches("^Redis (open|half_open)$", killed.Breakers);
+        Assert.Equal(0, breakerAtEnd);
 
         // The restarted server lost every key (SIGKILL, no persistence): buckets there again are the node sharing again.
         Assert.True(keysAfterRestart > 0, "no bucket in Redis after it restarted");
@@ -67,8 +74,8 @@ public sealed class RedisFaultTests(PostgresServer postgres)
     }
 
     /// <summary>
-    /// Brings the fault about, lets at least 3 s pass and 500 more tasks be acknowledged meanwhile, and answers the local decisions counted
-    /// meanwhile and what the node reports at the end; then ends the fault.
+    /// Brings the fault about, lets at least 3 s pass and 500 more tasks be acknowledged meanwhile, and answers the local decisions and
+    /// openings of the Redis breaker counted meanwhile and what the node reports at the end; then ends the fault.
     /// </summary>
     private static async Task<Degraded> WhileFaultyAsync(HttpClient node, SubmitWorkload workload, Action fault, Func<Task> end)
     {
@@ -76,12 +83,14 @@ public sealed class RedisFaultTests(PostgresServer postgres)
         try
         {
             var before = await TaskOutcomes.MetricAsync(node, LocalDecisions);
+            var openingsBefore = await TaskOutcomes.MetricAsync(node, BreakerTransitions, "dependency=\"Redis\"", "state=\"open\"");
             var lasting = Task.Delay(TimeSpan.FromSeconds(3), Cancellation);
             await workload.WaitForMoreAsync(500, TimeSpan.FromSeconds(60));
             await lasting;
             var local = await TaskOutcomes.MetricAsync(node, LocalDecisions) - before;
-            var (ready, redisCheck) = await ReadyAsync(node);
-            return new Degraded(local, await RateLimitsAsync(node), ready, redisCheck);
+            var openings = await TaskOutcomes.MetricAsync(node, BreakerTransitions, "dependency=\"Redis\"", "state=\"open\"") - openingsBefore;
+            var (ready, redisCheck, breakers) = await ReadyAsync(node);
+            return new Degraded(local, openings, await RateLimitsAsync(node), ready, redisCheck, breakers);
         }
         finally
         {
@@ -96,13 +105,13 @@ public sealed class RedisFaultTests(PostgresServer postgres)
         return (string)detail!["redis"]!["rateLimits"]!;
     }
 
-    /// <summary><c>/health/ready</c>'s status and its <c>redis</c> check.</summary>
-    private static async Task<(HttpStatusCode Status, string Redis)> ReadyAsync(HttpClient node)
+    /// <summary><c>/health/ready</c>'s status and its <c>redis</c> and <c>breakers</c> checks.</summary>
+    private static async Task<(HttpStatusCode Status, string Redis, string Breakers)> ReadyAsync(HttpClient node)
     {
         using var ready = await node.GetAsync("/health/ready", Cancellation);
         var report = await ready.Content.ReadFromJsonAsync<JsonObject>(Cancellation);
-        return (ready.StatusCode, (string)report!["checks"]!["redis"]!);
+        return (ready.StatusCode, (string)report!["checks"]!["redis"]!, (string)report["checks"]!["breakers"]!);
     }
 
-    private sealed record Degraded(double LocalDecisions, string RateLimits, HttpStatusCode Ready, string RedisCheck);
+    private sealed record Degraded(double LocalDecisions, double BreakerOpenings, string RateLimits, HttpStatusCode Ready, string RedisCheck, string Breakers);
 }

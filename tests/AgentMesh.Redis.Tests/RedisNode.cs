@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -39,7 +40,7 @@ internal sealed class RedisNode : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             "--ConnectionStrings:Redis", redis.ConnectionString + ",connectRetry=1,syncTimeout=1000,asyncTimeout=1000",
             "--AgentMesh:Redis:KeyPrefix", keyPrefix,
-            "--AgentMesh:Redis:RetryInterval", "00:00:00.200",
+            "--AgentMesh:Resilience:Redis:BreakDuration", "00:00:00.500",
             "--AgentMesh:Redis:ConnectTimeout", "00:00:01",
             "--AgentMesh:RateLimits:PerKeyRequestsPerSecond", perKeyRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--AgentMesh:RateLimits:PerKeyBurstMultiple", "2",
@@ -87,6 +88,23 @@ internal sealed class RedisNode : IAsyncDisposable
 
     public async Task<JsonObject> HealthDetailAsync() =>
         (await Admin.GetFromJsonAsync<JsonObject>(new Uri("/health/detail", UriKind.Relative), TestContext.Current.CancellationToken))!;
+
+    /// <summary><c>/health/ready</c>'s status and its checks.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject Checks)> ReadyAsync()
+    {
+        using var ready = await GetAnonymousAsync("/health/ready");
+        var body = await ready.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken);
+        return (ready.StatusCode, body!["checks"]!.AsObject());
+    }
+
+    /// <summary>The sum of a metric's samples whose labels contain every one of <paramref name="labels"/> (<c>name="value"</c>); 0 when absent.</summary>
+    public async Task<double> MetricAsync(string metric, params string[] labels)
+    {
+        var exposition = await (await GetAnonymousAsync("/metrics")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return exposition.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(label => line.Contains(label, StringComparison.Ordinal)))
+            .Sum(static line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     private static int FreePort()
     {

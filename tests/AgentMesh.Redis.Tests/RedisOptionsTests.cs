@@ -1,3 +1,4 @@
+using AgentMesh.Resilience;
 using AgentMesh.Server.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,14 +7,25 @@ namespace AgentMesh.Redis.Tests;
 public sealed class RedisOptionsTests
 {
     [Theory]
-    [InlineData("AgentMesh:Redis:OperationTimeout", "00:00:00", "AgentMesh:Redis:OperationTimeout")]
-    [InlineData("AgentMesh:Redis:RetryInterval", "-00:00:01", "AgentMesh:Redis:RetryInterval")]
+    [InlineData("AgentMesh:Redis:ConnectTimeout", "00:00:00", "AgentMesh:Redis:ConnectTimeout")]
     [InlineData("AgentMesh:Redis:KeyPrefix", "a-prefix-that-is-much-longer-than-sixty-four-characters-of-redis-key-space", "AgentMesh:Redis:KeyPrefix")]
+    [InlineData("AgentMesh:Resilience:Redis:Timeout", "00:00:00", "AgentMesh:Resilience:Redis:Timeout")]
+    [InlineData("AgentMesh:Resilience:Redis:BreakDuration", "00:00:00.100", "AgentMesh:Resilience:Redis:BreakDuration")]
     public async Task Start_UnusableSetting_RefusesNamingIt(string setting, string value, string named)
     {
         var exception = await StartAsync("127.0.0.1:1", "--" + setting, value);
 
         Assert.Contains(named, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AgentMesh:Redis:OperationTimeout", "AgentMesh:Resilience:Redis:Timeout")]
+    [InlineData("AgentMesh:Redis:RetryInterval", "AgentMesh:Resilience:Redis:BreakDuration")]
+    public async Task Start_RetiredSetting_RefusesNamingItsReplacement(string setting, string replacement)
+    {
+        var exception = await StartAsync("127.0.0.1:1", "--" + setting, "00:00:01");
+
+        Assert.Contains($"{setting} is no longer read: set {replacement} instead", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -30,9 +42,22 @@ public sealed class RedisOptionsTests
         var options = new RedisOptions();
 
         Assert.Equal("agentmesh:", options.KeyPrefix);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), options.OperationTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.RetryInterval);
         Assert.Equal(TimeSpan.FromSeconds(2), options.ConnectTimeout);
+    }
+
+    [Fact]
+    public void Pipeline_Defaults_AreTheDocumentedOnes()
+    {
+        var options = new DependencyResilienceOptions();
+        Dependencies.ApplyDefaults(Dependencies.Redis, options);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.Timeout);
+        Assert.Equal(0, options.MaxRetries);
+        Assert.Equal(0.5, options.FailureRatio);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.SamplingDuration);
+        Assert.Equal(2, options.MinimumThroughput);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.BreakDuration);
+        Assert.Null(options.Validate(Dependencies.Redis));
     }
 
     private static async Task<OptionsValidationException> StartAsync(string connectionString, params string[] settings)

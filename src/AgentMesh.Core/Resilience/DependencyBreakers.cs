@@ -35,6 +35,9 @@ public sealed partial class DependencyBreakers : IDisposable
     /// <summary>Every dependency seen so far and its breaker state.</summary>
     public IReadOnlyDictionary<string, BreakerState> States => new SortedDictionary<string, BreakerState>(_states, StringComparer.Ordinal);
 
+    /// <summary>The breaker state of <paramref name="dependency"/>; closed for one not seen yet.</summary>
+    public BreakerState StateOf(string dependency) => _states.TryGetValue(dependency, out var state) ? state : BreakerState.Closed;
+
     /// <summary>Makes <paramref name="dependency"/> known as closed, so its gauge reads 0 before its first failure.</summary>
     public void Track(string dependency) => _states.TryAdd(dependency, BreakerState.Closed);
 

@@ -44,6 +44,9 @@ public sealed class DependencyPipelines
         return _pipelines.GetOrAdd(dependency, name => Build(name, _options.Get(name), isTransient, retry));
     }
 
+    /// <summary>The state of <paramref name="dependency"/>'s breaker, as its last transition left it.</summary>
+    public BreakerState State(string dependency) => _breakers.StateOf(dependency);
+
     /// <summary>The settings <paramref name="dependency"/>'s pipeline is built from.</summary>
     public DependencyResilienceOptions Options(string dependency) => _options.Get(dependency);
 

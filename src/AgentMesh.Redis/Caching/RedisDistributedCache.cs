@@ -1,4 +1,5 @@
 using AgentMesh.Redis.Connection;
+using AgentMesh.Resilience;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -7,10 +8,11 @@ namespace AgentMesh.Redis.Caching;
 
 /// <summary>
 /// The shared level (L2) of the node's read cache, on the node's one <see cref="RedisConnection"/>, under its key prefix
-/// followed by <c>cache:</c>. A read waits at most <see cref="RedisOptions.OperationTimeout"/>; when Redis fails or does
-/// not answer, reads miss at once (the caller goes to the store) and writes are dropped for
-/// <see cref="RedisOptions.RetryInterval"/>, then one read asks Redis again. Writes never wait: they are sent
-/// fire-and-forget, since a lost write only costs a later miss. It never throws for Redis's sake.
+/// followed by <c>cache:</c>. A read goes through the node's <see cref="Dependencies.Redis"/> resilience pipeline: it
+/// waits at most the pipeline's timeout (<c>AgentMesh:Resilience:Redis:Timeout</c>, 100 ms), and when Redis fails,
+/// does not answer or its breaker is open, it misses at once (the caller goes to the store). Writes never wait: they
+/// are sent fire-and-forget, since a lost write only costs a later miss, and they are dropped while the breaker is not
+/// closed. It never throws for Redis's sake.
 /// </summary>
 public sealed class RedisDistributedCache : IDistributedCache
 {
@@ -18,75 +20,68 @@ public sealed class RedisDistributedCache : IDistributedCache
     private readonly TimeProvider _time;
     private readonly ILogger<RedisDistributedCache> _logger;
     private readonly string _prefix;
-    private readonly RedisFallback _fallback;
+    private readonly RedisPipeline _pipeline;
 
-    /// <summary>The cache over <paramref name="connection"/>.</summary>
-    public RedisDistributedCache(RedisConnection connection, TimeProvider time, ILogger<RedisDistributedCache> logger)
+    /// <summary>The cache over <paramref name="connection"/>, behind the <see cref="Dependencies.Redis"/> pipeline of <paramref name="pipelines"/>.</summary>
+    public RedisDistributedCache(RedisConnection connection, DependencyPipelines pipelines, TimeProvider time, ILogger<RedisDistributedCache> logger)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _time = time;
         _logger = logger;
         _prefix = connection.Options.KeyPrefix + "cache:";
-        _fallback = new RedisFallback(time, connection.Options.RetryInterval);
+        _pipeline = new RedisPipeline(pipelines, time);
     }
 
     /// <summary>Whether the last call reached Redis (<see langword="false"/> while reads go to the store only).</summary>
-    public bool IsAvailable => !_fallback.IsLocal;
+    public bool IsAvailable => !_pipeline.IsLocal;
 
     /// <summary>The Redis key of a cache key.</summary>
     public string RedisKey(string key) => _prefix + key;
 
-    /// <summary>The synchronous read (HybridCache does not use it): it waits as long as the connection's synchronous timeout.</summary>
+    /// <summary>The synchronous read (HybridCache does not use it): the breaker applies, but it waits as long as the connection's synchronous timeout.</summary>
     public byte[]? Get(string key)
     {
-        if (Database(forRead: true) is not { } database)
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
             return null;
         }
 
         try
         {
-            var value = database.StringGet(RedisKey(key));
+            var value = _pipeline.Execute(static s => s.database.StringGet(s.key), (database, key: RedisKey(key)));
             Answered();
             return value.IsNull ? null : (byte[]?)value;
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (RedisPipeline.IsUnanswered(exception))
         {
-            Unavailable(exception.GetType().Name, exception);
+            Unavailable(exception);
             return null;
         }
     }
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
-        if (Database(forRead: true) is not { } database)
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
             return null;
         }
 
-        try
+        var outcome = await _pipeline.ExecuteAsync(static s => s.database.StringGetAsync(s.key), (database, key: RedisKey(key)), token);
+        if (outcome.Exception is { } failure)
         {
-            var value = await database.StringGetAsync(RedisKey(key)).WaitAsync(_connection.Options.OperationTimeout, _time, token);
-            Answered();
-            return value.IsNull ? null : (byte[]?)value;
-        }
-        catch (TimeoutException)
-        {
-            Unavailable("timed out", null);
+            Unavailable(failure);
             return null;
         }
-        catch (RedisException exception)
-        {
-            Unavailable(exception.GetType().Name, exception);
-            return null;
-        }
+
+        Answered();
+        return outcome.Result.IsNull ? null : (byte[]?)outcome.Result;
     }
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Database(forRead: false) is not { } database)
+        if (Writable() is not { } database)
         {
             return;
         }
@@ -97,7 +92,7 @@ public sealed class RedisDistributedCache : IDistributedCache
         }
         catch (RedisException exception)
         {
-            Unavailable(exception.GetType().Name, exception);
+            Unavailable(exception);
         }
     }
 
@@ -117,7 +112,7 @@ public sealed class RedisDistributedCache : IDistributedCache
 
     public void Remove(string key)
     {
-        if (Database(forRead: false) is not { } database)
+        if (Writable() is not { } database)
         {
             return;
         }
@@ -128,7 +123,7 @@ public sealed class RedisDistributedCache : IDistributedCache
         }
         catch (RedisException exception)
         {
-            Unavailable(exception.GetType().Name, exception);
+            Unavailable(exception);
         }
     }
 
@@ -143,10 +138,11 @@ public sealed class RedisDistributedCache : IDistributedCache
         ?? (options.AbsoluteExpiration is { } at ? at - _time.GetUtcNow() : (TimeSpan?)null)
         ?? options.SlidingExpiration;
 
-    // While Redis is unavailable, one read per retry interval gets to ask it; other reads, and every write, go without at once.
-    private IDatabase? Database(bool forRead)
+    // Writes are not calls the breaker should count (fire-and-forget succeeds at once even against a frozen server): they
+    // go out, without waiting, while the breaker is closed.
+    private IDatabase? Writable()
     {
-        if (forRead ? !_fallback.MayAsk() : _fallback.IsLocal)
+        if (!_pipeline.IsClosed)
         {
             return null;
         }
@@ -165,9 +161,11 @@ public sealed class RedisDistributedCache : IDistributedCache
         return null;
     }
 
+    private void Unavailable(Exception failure) => Unavailable(RedisPipeline.Reason(failure), failure as RedisException);
+
     private void Unavailable(string reason, Exception? exception)
     {
-        if (_fallback.Failed())
+        if (_pipeline.Failed())
         {
             RedisLog.CacheLocal(_logger, reason, exception);
         }
@@ -175,7 +173,7 @@ public sealed class RedisDistributedCache : IDistributedCache
 
     private void Answered()
     {
-        if (_fallback.Answered() is not null)
+        if (_pipeline.Answered() is not null)
         {
             RedisLog.CacheShared(_logger);
         }

@@ -1,4 +1,5 @@
 using AgentMesh.Redis.Connection;
+using AgentMesh.Resilience;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -7,10 +8,11 @@ namespace AgentMesh.Redis.RateLimits;
 /// <summary>
 /// Token buckets kept in Redis, so every node (and a new leader after a failover) draws from the same ones. One Lua
 /// script refills and takes, from a credential's and a tenant's bucket in one round trip, atomically on Redis's own
-/// clock. When Redis fails or does not answer within <see cref="RedisOptions.OperationTimeout"/>,
-/// <see cref="TryTakeAsync(SharedBucket, SharedBucket?, CancellationToken)"/> answers null at once and keeps doing so
-/// for <see cref="RedisOptions.RetryInterval"/>; then one request asks Redis again, and the buckets are shared again
-/// as soon as it answers.
+/// clock. Each take goes through the node's <see cref="Dependencies.Redis"/> resilience pipeline: when Redis fails or
+/// does not answer within its timeout (<c>AgentMesh:Resilience:Redis:Timeout</c>, 100 ms),
+/// <see cref="TryTakeAsync(SharedBucket, SharedBucket?, CancellationToken)"/> answers null, and while the pipeline's
+/// breaker is open it answers null at once; when half-open one request asks Redis again, and the buckets are shared
+/// again as soon as it answers.
 /// </summary>
 public sealed class RedisTokenBuckets
 {
@@ -53,23 +55,25 @@ public sealed class RedisTokenBuckets
         """;
 
     private readonly RedisConnection _connection;
-    private readonly TimeProvider _time;
     private readonly ILogger<RedisTokenBuckets> _logger;
     private readonly string _prefix;
-    private readonly RedisFallback _fallback;
+    private readonly RedisPipeline _pipeline;
 
-    /// <summary>Buckets over <paramref name="connection"/>, under its key prefix followed by <c>ratelimit:</c>.</summary>
-    public RedisTokenBuckets(RedisConnection connection, TimeProvider time, ILogger<RedisTokenBuckets> logger)
+    /// <summary>
+    /// Buckets over <paramref name="connection"/>, under its key prefix followed by <c>ratelimit:</c>, behind the
+    /// <see cref="Dependencies.Redis"/> pipeline of <paramref name="pipelines"/>.
+    /// </summary>
+    public RedisTokenBuckets(RedisConnection connection, DependencyPipelines pipelines, TimeProvider time, ILogger<RedisTokenBuckets> logger)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
-        _time = time;
         _logger = logger;
         _prefix = connection.Options.KeyPrefix + "ratelimit:";
-        _fallback = new RedisFallback(time, connection.Options.RetryInterval);
+        _pipeline = new RedisPipeline(pipelines, time);
     }
 
     /// <summary>Whether the last decision came from Redis (<see langword="false"/> while the node decides on its own).</summary>
-    public bool IsShared => !_fallback.IsLocal;
+    public bool IsShared => !_pipeline.IsLocal;
 
     /// <summary>
     /// Takes one token from <paramref name="first"/> and, when it admits, one from <paramref name="second"/>, in one
@@ -77,36 +81,24 @@ public sealed class RedisTokenBuckets
     /// </summary>
     public async ValueTask<SharedTake?> TryTakeAsync(SharedBucket first, SharedBucket? second, CancellationToken cancellationToken)
     {
-        if (!_fallback.MayAsk())
+        if (_pipeline.IsOpen || _connection.Commands is not { } database)
         {
-            return null;
-        }
-
-        if (_connection.Database is not { } database)
-        {
-            GoLocal("not connected", null);
             return null;
         }
 
         RedisKey[] keys = second is { } both ? [_prefix + first.Name, _prefix + both.Name] : [_prefix + first.Name];
         RedisValue[] values = second is { } other ? [first.Rate, first.Burst, other.Rate, other.Burst] : [first.Rate, first.Burst];
-        try
+        var outcome = await _pipeline.ExecuteAsync(
+            static s => s.database.ScriptEvaluateAsync(TakeScript, s.keys, s.values), (database, keys, values), cancellationToken);
+        if (outcome.Exception is { } failure)
         {
-            var result = await database.ScriptEvaluateAsync(TakeScript, keys, values).WaitAsync(_connection.Options.OperationTimeout, _time, cancellationToken);
-            var answers = (long[])result!;
-            GoShared();
-            return new SharedTake(Answer(answers, 0), answers.Length >= 6 ? Answer(answers, 3) : null);
-        }
-        catch (TimeoutException)
-        {
-            GoLocal("timed out", null);
+            GoLocal(failure);
             return null;
         }
-        catch (RedisException exception)
-        {
-            GoLocal(exception.GetType().Name, exception);
-            return null;
-        }
+
+        var answers = (long[])outcome.Result!;
+        GoShared();
+        return new SharedTake(Answer(answers, 0), answers.Length >= 6 ? Answer(answers, 3) : null);
     }
 
     /// <summary>Takes one token from <paramref name="bucket"/>; null when Redis cannot decide now.</summary>
@@ -116,17 +108,17 @@ public sealed class RedisTokenBuckets
     private static SharedBucketAnswer Answer(long[] answers, int at) =>
         new(answers[at] == 1, answers[at + 1], TimeSpan.FromMicroseconds(answers[at + 2]));
 
-    private void GoLocal(string reason, Exception? exception)
+    private void GoLocal(Exception failure)
     {
-        if (_fallback.Failed())
+        if (_pipeline.Failed())
         {
-            RedisLog.RateLimitsLocal(_logger, reason, exception);
+            RedisLog.RateLimitsLocal(_logger, RedisPipeline.Reason(failure), failure as RedisException);
         }
     }
 
     private void GoShared()
     {
-        if (_fallback.Answered() is { } local)
+        if (_pipeline.Answered() is { } local)
         {
             var seconds = Math.Round(local.TotalSeconds, 3);
             RedisLog.RateLimitsShared(_logger, seconds);

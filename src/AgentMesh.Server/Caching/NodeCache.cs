@@ -29,6 +29,7 @@ internal static class NodeCache
         {
             builder.Services.AddSingleton<RedisDistributedCache>(static sp => new(
                 sp.GetRequiredService<RedisConnection>(),
+                sp.GetRequiredService<AgentMesh.Resilience.DependencyPipelines>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<RedisDistributedCache>>()));
             builder.Services.AddSingleton<IDistributedCache>(static sp => sp.GetRequiredService<RedisDistributedCache>());

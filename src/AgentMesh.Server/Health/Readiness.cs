@@ -10,8 +10,8 @@ namespace AgentMesh.Server.Health;
 
 /// <summary>
 /// What <c>/health/ready</c> answers — embedded: the store answers, no store breaker is open and the engine runs;
-/// cluster: the same, with this node leading or following a known leader; Redis and the NATS relay show as
-/// <c>healthy</c> or <c>degraded</c> without making the node unready — and the gauge <c>agentmesh_node_ready</c>
+/// cluster: the same, with this node leading or following a known leader; Redis and the NATS relay (and their
+/// breakers) show as <c>healthy</c> or <c>degraded</c> without making the node unready — and the gauge <c>agentmesh_node_ready</c>
 /// (1 ready, 0 not), checked every few seconds as well as on each probe, so an alert can fire on a node no
 /// orchestrator probes.
 /// </summary>
@@ -25,6 +25,7 @@ internal sealed class Readiness : BackgroundService
     private readonly MeshEngine _engine;
     private readonly ClusterState? _cluster;
     private readonly RedisConnection? _redis;
+    private readonly TimeSpan _redisTimeout;
     private readonly NatsOutboxRelay? _relay;
     private readonly DependencyBreakers? _breakers;
     private readonly TimeProvider _time;
@@ -38,6 +39,7 @@ internal sealed class Readiness : BackgroundService
         _engine = engine;
         _cluster = services.GetService<ClusterState>();
         _redis = services.GetService<RedisConnection>();
+        _redisTimeout = services.GetRequiredService<DependencyPipelines>().Options(Dependencies.Redis).Timeout;
         _relay = services.GetService<NatsOutboxRelay>();
         _breakers = services.GetService<DependencyBreakers>();
         _time = time;
@@ -51,7 +53,10 @@ internal sealed class Readiness : BackgroundService
         var checks = new Dictionary<string, string> { ["store"] = storeUp ? "healthy" : "unhealthy" };
         if (_redis is not null)
         {
-            checks["redis"] = await _redis.PingAsync(cancellationToken) is null ? "degraded" : "healthy";
+            // Degraded while Redis does not answer, and while its breaker has the node decide on its own.
+            var answers = await _redis.PingAsync(_redisTimeout, cancellationToken) is not null;
+            var closed = _breakers is null || !_breakers.States.TryGetValue(Dependencies.Redis, out var state) || state == BreakerState.Closed;
+            checks["redis"] = answers && closed ? "healthy" : "degraded";
         }
 
         if (_relay is not null)
@@ -132,11 +137,14 @@ internal sealed class Readiness : BackgroundService
         }
     }
 
-    /// <summary>A store breaker that is not closed makes the node unready; the NATS breaker only shows (the outbox keeps every event).</summary>
+    /// <summary>
+    /// A store breaker that is not closed makes the node unready; the NATS and Redis breakers only show (the outbox keeps
+    /// every event; without Redis the node limits and caches on its own).
+    /// </summary>
     private bool BreakersAllow(Dictionary<string, string> checks)
     {
         var notClosed = (_breakers?.States ?? new Dictionary<string, BreakerState>()).Where(static b => b.Value != BreakerState.Closed).ToList();
         checks["breakers"] = notClosed.Count == 0 ? "closed" : string.Join(", ", notClosed.Select(static b => $"{b.Key} {DependencyBreakers.Name(b.Value)}"));
-        return notClosed.All(static b => b.Key == Dependencies.NatsPublish);
+        return notClosed.All(static b => Dependencies.IsOptional(b.Key));
     }
 }

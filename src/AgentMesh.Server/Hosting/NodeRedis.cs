@@ -1,12 +1,23 @@
 using AgentMesh.Redis;
 using AgentMesh.Redis.Connection;
 using AgentMesh.Redis.RateLimits;
+using AgentMesh.Resilience;
 
 namespace AgentMesh.Server.Hosting;
 
-/// <summary>Redis, when <c>ConnectionStrings:Redis</c> is set: request rate limits shared by every node (settings under <c>AgentMesh:Redis</c>).</summary>
+/// <summary>
+/// Redis, when <c>ConnectionStrings:Redis</c> is set: request rate limits shared by every node (settings under
+/// <c>AgentMesh:Redis</c>), behind the <see cref="Dependencies.Redis"/> resilience pipeline (<c>AgentMesh:Resilience:Redis</c>).
+/// </summary>
 internal static class NodeRedis
 {
+    /// <summary>Settings of earlier versions that the Redis pipeline's settings replaced: a node refuses to start with one set rather than ignore it.</summary>
+    private static readonly (string Setting, string Replacement)[] Retired =
+    [
+        ($"{RedisOptions.Section}:OperationTimeout", $"{DependencyResilienceOptions.Section}:{Dependencies.Redis}:Timeout"),
+        ($"{RedisOptions.Section}:RetryInterval", $"{DependencyResilienceOptions.Section}:{Dependencies.Redis}:BreakDuration"),
+    ];
+
     /// <summary>Adds the Redis connection and the shared rate-limit buckets; without a connection string nothing is added and limits stay per node.</summary>
     public static WebApplicationBuilder AddAgentMeshRedis(this WebApplicationBuilder builder)
     {
@@ -16,7 +27,13 @@ internal static class NodeRedis
             return builder;
         }
 
-        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).Configure(o => o.ConnectionString = connectionString.Trim());
+        var options = builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).Configure(o => o.ConnectionString = connectionString.Trim());
+        var configuration = builder.Configuration;
+        foreach (var (setting, replacement) in Retired)
+        {
+            options.Validate(_ => configuration[setting] is null, $"{setting} is no longer read: set {replacement} instead (the Redis resilience pipeline's setting).");
+        }
+
         builder.Services.AddAgentMeshRedis();
         return builder;
     }
@@ -29,7 +46,7 @@ internal static class NodeRedis
             return null;
         }
 
-        var ping = await connection.PingAsync(cancellationToken);
+        var ping = await connection.PingAsync(services.GetRequiredService<DependencyPipelines>().Options(Dependencies.Redis).Timeout, cancellationToken);
         var shared = services.GetService<RedisTokenBuckets>() is { IsShared: true } && ping is not null;
         return new RedisStatus(
             connection.State,
