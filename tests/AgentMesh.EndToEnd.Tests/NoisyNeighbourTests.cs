@@ -10,24 +10,29 @@ namespace AgentMesh.EndToEnd.Tests;
 /// <summary>
 /// One tenant floods the node far past its quota while another sends its usual steady stream. The flood is 64 clients
 /// each sending 10 submissions a second whatever they are answered: 640 requests/s, 32 times the noisy tenant's quota,
-/// which its rate limit refuses (and its bulkhead of 4 permits without a queue caps what gets through). A flood that
-/// keeps both cores of a small test machine busy measures the machine, not the isolation: see the report in
-/// docs/operations.md ("Bulkheads").
+/// which its rate limit refuses (and its bulkhead of 4 permits without a queue caps what gets through). The quiet
+/// tenant's latency is measured in many short windows, alone and under the flood in turn (solo-flooded, then
+/// flooded-solo), so that the machine's own noise — other work on its cores, and a disk whose syncs now and then take
+/// hundreds of milliseconds — falls on both alike. See docs/operations.md ("Bulkheads").
 /// </summary>
 public sealed class NoisyNeighbourTests
 {
     private const int NoisyRequestsPerSecond = 20;
     private const int FloodClients = 64;
     private const int FloodPerClientPerSecond = 10;
-    private const int Rounds = 6;
-    private const int PairsPerWindow = 50;
+    private const int Rounds = 10;
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1.5);
+
+    // At most 667 requests/s: below the quiet key's own rate limit (1,000/s), however fast the node answers.
+    private static readonly TimeSpan PairInterval = TimeSpan.FromMilliseconds(3);
     private static readonly string[] SubmitterRole = ["submitter"];
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"type":"echo","input":{"n":1},"requirements":[{"capability":"echo"}]}""");
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task TenantFloodingFarPastItsQuota_IsRefusedWith429_WhileAnotherTenantsMedianStaysWithinTwiceItsSoloValue()
+    public async Task TenantFloodingFarPastItsQuota_IsRefusedWith429_WhileAnotherTenantsMedianAndP99StayWithinTwiceTheirSoloValues()
     {
         await using var mesh = await MeshUnderTest.StartAsync(
             "--AgentMesh:Bulkheads:PermitsPerTenant", "4",
@@ -36,40 +41,48 @@ public sealed class NoisyNeighbourTests
         using var quiet = Client(mesh.Url, await TenantKeyAsync(admin, "quiet", requestsPerSecond: 10_000), connections: 1);
         using var noisy = Client(mesh.Url, await TenantKeyAsync(admin, "noisy", NoisyRequestsPerSecond), connections: FloodClients);
 
-        // Warm-up: both paths compiled and connected before anything is measured.
-        await StreamAsync(quiet, 100);
+        // Warm-up, not measured: both paths compiled and every connection open.
+        await StreamAsync(quiet, Window);
         using (var warmUp = new Flood(noisy))
         {
-            await Task.Delay(1000, Cancellation);
+            await StreamAsync(quiet, Window);
             await warmUp.StopAsync();
         }
 
-        // Solo and flooded windows alternate, so a change in the machine's load from elsewhere falls on both.
         var solo = new List<List<double>>();
-        var flooded = new List<double>();
+        var flooded = new List<List<double>>();
         var floods = new List<Flood.Tally>();
         var flooding = Stopwatch.StartNew();
         for (var round = 0; round < Rounds; round++)
         {
-            solo.Add(await StreamAsync(quiet, PairsPerWindow));
-            using var flood = new Flood(noisy);
-            await Task.Delay(300, Cancellation);
-            flooded.AddRange(await StreamAsync(quiet, PairsPerWindow));
-            floods.Add(await flood.StopAsync());
+            for (var half = 0; half < 2; half++)
+            {
+                if (half == round % 2)
+                {
+                    await Task.Delay(Settle, Cancellation);
+                    solo.Add(await StreamAsync(quiet, Window));
+                    continue;
+                }
+
+                using var flood = new Flood(noisy);
+                await Task.Delay(Settle, Cancellation);
+                flooded.Add(await StreamAsync(quiet, Window));
+                floods.Add(await flood.StopAsync());
+            }
         }
 
         flooding.Stop();
-        var alone = solo.SelectMany(static s => s).ToList();
+        var (alone, underFlood) = (solo.SelectMany(static w => w).ToList(), flooded.SelectMany(static w => w).ToList());
         var (soloP50, soloP99) = (Percentile(alone, 0.5), Percentile(alone, 0.99));
-        var (floodedP50, floodedP99) = (Percentile(flooded, 0.5), Percentile(flooded, 0.99));
+        var (floodedP50, floodedP99) = (Percentile(underFlood, 0.5), Percentile(underFlood, 0.99));
 
         // How far p99 moves between solo windows alone (even rounds against odd ones), with no flood at all.
-        var soloSpread = Percentile(solo.Where(static (_, i) => i % 2 == 0).SelectMany(static s => s), 0.99)
-            / Percentile(solo.Where(static (_, i) => i % 2 == 1).SelectMany(static s => s), 0.99);
+        var soloSpread = Percentile(solo.Where(static (_, i) => i % 2 == 0).SelectMany(static w => w), 0.99)
+            / Percentile(solo.Where(static (_, i) => i % 2 == 1).SelectMany(static w => w), 0.99);
         var sent = floods.Sum(static f => f.Sent);
         var refused = floods.Sum(static f => f.Refused);
         var admitted = sent - refused - floods.Sum(static f => f.Other);
-        var figures = $"quiet tenant, {flooded.Count} requests each: p50 {soloP50:F1} ms solo, {floodedP50:F1} ms flooded ({floodedP50 / soloP50:F2}x); "
+        var figures = $"quiet tenant, {alone.Count} requests solo, {underFlood.Count} flooded: p50 {soloP50:F2} ms solo, {floodedP50:F2} ms flooded ({floodedP50 / soloP50:F2}x); "
             + $"p99 {soloP99:F1} ms solo, {floodedP99:F1} ms flooded ({floodedP99 / soloP99:F2}x; solo windows against each other {soloSpread:F2}x); "
             + $"flood: {sent} requests in {flooding.Elapsed.TotalSeconds:F1} s, {refused} refused with 429, {admitted} admitted, {floods.Sum(static f => f.Other)} other";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
@@ -80,12 +93,7 @@ public sealed class NoisyNeighbourTests
         // The tenant's bucket: its rate over the whole time, plus what a full bucket holds (2 s of it).
         Assert.True(admitted <= NoisyRequestsPerSecond * (flooding.Elapsed.TotalSeconds + 2) + 1, figures);
         Assert.True(floodedP50 <= 2 * soloP50, figures);
-
-        // The 2x the resilience criterion asks of p99 is not measurable on a small shared machine: there the p99 of
-        // solo windows alone differs by up to 4x from one half of the rounds to the other (printed above), its tail
-        // being single submissions that wait 50-800 ms for the disk to sync. This bound catches a flood that starves
-        // the quiet tenant (its requests queued behind the flood's for seconds), not that noise.
-        Assert.True(floodedP99 <= Math.Max(2 * soloP99, soloP99 + 250), figures);
+        Assert.True(floodedP99 <= 2 * soloP99, figures);
     }
 
     /// <summary>Creates the tenant with the given request quota and a submitter key of its own; answers the key.</summary>
@@ -114,13 +122,15 @@ public sealed class NoisyNeighbourTests
     }
 
     /// <summary>
-    /// The quiet tenant's steady stream: <paramref name="pairs"/> times, one after the other, submit a task and read it
-    /// back. Answers each request's latency in milliseconds; every request must succeed.
+    /// The quiet tenant's steady stream: for <paramref name="window"/>, one after the other, submit a task and read it
+    /// back, a pair every <see cref="PairInterval"/> at most. Answers each request's latency in milliseconds; every
+    /// request must succeed.
     /// </summary>
-    private static async Task<List<double>> StreamAsync(HttpClient quiet, int pairs)
+    private static async Task<List<double>> StreamAsync(HttpClient quiet, TimeSpan window)
     {
-        var latencies = new List<double>(2 * pairs);
-        for (var i = 0; i < pairs; i++)
+        var latencies = new List<double>();
+        var opened = Stopwatch.GetTimestamp();
+        for (var pair = 1; Stopwatch.GetElapsedTime(opened) < window; pair++)
         {
             var started = Stopwatch.GetTimestamp();
             using var submitted = await quiet.PostAsync("/v1/tenants/quiet/tasks", Submission(), Cancellation);
@@ -132,6 +142,10 @@ public sealed class NoisyNeighbourTests
             using var read = await quiet.GetAsync($"/v1/tenants/quiet/tasks/{id}", Cancellation);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            if (pair * PairInterval - Stopwatch.GetElapsedTime(opened) is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, Cancellation);
+            }
         }
 
         return latencies;
