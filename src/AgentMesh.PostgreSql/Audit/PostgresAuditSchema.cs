@@ -112,6 +112,8 @@ public static partial class PostgresAuditSchema
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN
                     CREATE ROLE {OwnerRole} NOLOGIN;
                 END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL; -- Roles belong to the whole server: an install into another database created it meanwhile.
             END $$;
             {Tables}
             ALTER SCHEMA agentmesh_audit OWNER TO {OwnerRole};
