@@ -44,10 +44,18 @@ public sealed partial class DependencyBreakers : IDisposable
     /// <summary>Records a transition reported by the pipeline of <paramref name="dependency"/>.</summary>
     public void Changed(string dependency, BreakerState state, TimeSpan breakDuration = default, Exception? cause = null)
     {
+        var previous = StateOf(dependency);
         _states[dependency] = state;
         _transitions.Add(1, new TagList { { "dependency", dependency }, { "state", Name(state) } });
+
+        // Only the first opening of an outage is an error worth a stack trace; a dependency that stays down fails
+        // one trial per break, which is logged at Debug (counted all the same), or an outage with a short break
+        // would log an error every second.
         switch (state)
         {
+            case BreakerState.Open when previous == BreakerState.HalfOpen:
+                LogTrialFailed(_logger, dependency, breakDuration.TotalSeconds);
+                break;
             case BreakerState.Open:
                 LogOpened(_logger, dependency, breakDuration.TotalSeconds, cause);
                 break;
@@ -82,8 +90,11 @@ public sealed partial class DependencyBreakers : IDisposable
     [LoggerMessage(EventId = 1301, Level = LogLevel.Error, Message = "The circuit breaker of {Dependency} opened: calls fail at once for {BreakSeconds} s, then one trial call goes through")]
     private static partial void LogOpened(ILogger logger, string dependency, double breakSeconds, Exception? exception);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "The circuit breaker of {Dependency} is half-open: one trial call goes through")]
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "The circuit breaker of {Dependency} is half-open: one trial call goes through")]
     private static partial void LogHalfOpened(ILogger logger, string dependency);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Debug, Message = "The trial call to {Dependency} failed: its circuit breaker is open again for {BreakSeconds} s")]
+    private static partial void LogTrialFailed(ILogger logger, string dependency, double breakSeconds);
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "The circuit breaker of {Dependency} closed: calls go through again")]
     private static partial void LogClosed(ILogger logger, string dependency);
