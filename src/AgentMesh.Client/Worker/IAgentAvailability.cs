@@ -12,9 +12,9 @@ public interface IAgentAvailability
 {
     /// <summary>
     /// <see langword="null"/> while the handler can take tasks; otherwise why it cannot (recorded with the decline).
-    /// Read for every assignment and before every queued task starts, from any thread: keep it cheap. Report available again once a
-    /// trial call may go through (for a breaker: when its break ends), or the agent never takes the task that would
-    /// close it.
+    /// Read for every assignment and before every queued task starts, from any thread: keep it cheap. Report available
+    /// again once a trial call may go through (for a breaker: when its break ends), or the agent never takes the task
+    /// that would close it.
     /// </summary>
     string? UnavailableReason { get; }
 }

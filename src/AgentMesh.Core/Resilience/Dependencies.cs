@@ -17,7 +17,8 @@ public static class Dependencies
 
     /// <summary>
     /// Redis, for shared rate limits and the read cache's shared level: timeout 100 ms, never retried (the node decides
-    /// on its own instead), a breaker that opens when half of at least 2 calls within 1 s failed, for 1 s. Its breaker shows but never makes the node unready.
+    /// on its own instead), a breaker that opens when half of at least 2 calls within 1 s failed, for 1 s. Its breaker
+    /// shows but never makes the node unready.
     /// </summary>
     public const string Redis = "Redis";
 

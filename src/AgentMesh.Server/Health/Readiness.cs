@@ -55,7 +55,7 @@ internal sealed class Readiness : BackgroundService
         {
             // Degraded while Redis does not answer, and while its breaker has the node decide on its own.
             var answers = await _redis.PingAsync(_redisTimeout, cancellationToken) is not null;
-            var closed = _breakers is null || !_breakers.States.TryGetValue(Dependencies.Redis, out var state) || state == BreakerState.Closed;
+            var closed = _breakers is null || _breakers.StateOf(Dependencies.Redis) == BreakerState.Closed;
             checks["redis"] = answers && closed ? "healthy" : "degraded";
         }
 
