@@ -7,7 +7,7 @@ public class ChainVerifierBatchTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string, int> Runs => new MatrixTheoryData<string, int>(["none", "content", "rehashed", "deleted", "swapped", "checkpoint", "boundary"], [700, 1024, EncodedRun.Capacity]);
+    public static TheoryData<string, int> Runs => new MatrixTheoryData<string, int>(["none", "content", "rehashed", "deleted", "swapped", "checkpoint", "signature", "boundary"], [700, 1024, EncodedRun.Capacity]);
 
     [Theory]
     [MemberData(nameof(Runs))]
@@ -31,6 +31,11 @@ public class ChainVerifierBatchTests
                 break;
             case "checkpoint":
                 checkpoints[1] = checkpoints[1] with { RootHash = new byte[32] };
+                break;
+            case "signature":
+                var signature = checkpoints[1].Signature.ToArray();
+                signature[10] ^= 1;
+                checkpoints[1] = checkpoints[1] with { Signature = signature };
                 break;
             case "boundary":
                 entries[1023] = entries[1023] with { Event = entries[1023].Event with { Tenant = "other" } };
@@ -98,21 +103,42 @@ public class ChainVerifierBatchTests
         Assert.Equal(checkpoints.Count(c => c.TreeSize >= from), verifier.CheckpointsChecked);
     }
 
+    /// <summary>
+    /// Runs of one entry are accepted as they come (and prepared by <see cref="ChainVerifier.Accept"/>); longer runs are first
+    /// prepared on several threads at once, last run first, as the readers of <see cref="AuditVerifier"/> prepare them.
+    /// </summary>
     private static ChainVerifier Verify(List<AuditEntry> entries, List<AuditCheckpoint> checkpoints, int runSize)
     {
         var verifier = new ChainVerifier("node-a", 1, [], checkpoints, AuditSamples.PublicKey);
-        for (var start = 0; start < entries.Count; start += runSize)
+        var runs = new List<EncodedRun>();
+        try
         {
-            using var run = new EncodedRun("node-a");
-            foreach (var entry in entries.Skip(start).Take(runSize))
+            for (var start = 0; start < entries.Count; start += runSize)
             {
-                run.Add(entry);
+                var run = new EncodedRun("node-a");
+                runs.Add(run);
+                foreach (var entry in entries.Skip(start).Take(runSize))
+                {
+                    run.Add(entry);
+                }
             }
 
-            if (!verifier.Accept(run))
+            if (runSize > 1)
             {
-                break;
+                Parallel.ForEach(Enumerable.Reverse(runs), new ParallelOptions { MaxDegreeOfParallelism = 4 }, verifier.Prepare);
             }
+
+            foreach (var run in runs)
+            {
+                if (!verifier.Accept(run))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            runs.ForEach(static r => r.Dispose());
         }
 
         verifier.Finish(Count);

@@ -5,10 +5,10 @@ namespace AgentMesh.Audit;
 /// <summary>Verifies a chain held by an <see cref="IAuditStore"/> over a range of sequence numbers.</summary>
 public static class AuditVerifier
 {
-    /// <summary>Runs read ahead of the one being verified: reading rows and hashing overlap, and memory stays bounded.</summary>
+    /// <summary>Runs a reader may have read and hashed ahead of the one being checked: readers keep working while runs are checked, and memory stays bounded.</summary>
     private const int RunsAhead = 2;
 
-    /// <summary>Stores read in parallel over disjoint spans: reading rows is the longest part of verification.</summary>
+    /// <summary>Stores read in parallel over disjoint spans, each reader hashing what it read: reading rows is the longest part of verification.</summary>
     private static readonly int Readers = Math.Clamp(Environment.ProcessorCount, 2, 4);
 
     /// <param name="store">Where the chain is.</param>
@@ -67,7 +67,7 @@ public static class AuditVerifier
             // Bounded: a reader waits while RunsAhead runs and span ends are queued.
             var queue = queues[k] = Channel.CreateBounded<EncodedRun?>(new BoundedChannelOptions(RunsAhead) { SingleReader = true, SingleWriter = true });
             var first = k;
-            reading[k] = Task.Run(() => ReadSpansAsync(store, chain, spans, first, readers, queue.Writer, stop.Token), CancellationToken.None);
+            reading[k] = Task.Run(() => ReadSpansAsync(store, verifier, chain, spans, first, readers, queue.Writer, stop.Token), CancellationToken.None);
         }
 
         try
@@ -132,7 +132,8 @@ public static class AuditVerifier
         return [.. spans];
     }
 
-    private static async Task ReadSpansAsync(IAuditStore store, string chain, (long From, long To)[] spans, int first, int step, ChannelWriter<EncodedRun?> runs, CancellationToken cancellationToken)
+    /// <summary>Reads every <paramref name="step"/>-th span from <paramref name="first"/> and prepares its runs (hashes, signatures) on this thread.</summary>
+    private static async Task ReadSpansAsync(IAuditStore store, ChainVerifier verifier, string chain, (long From, long To)[] spans, int first, int step, ChannelWriter<EncodedRun?> runs, CancellationToken cancellationToken)
     {
         try
         {
@@ -142,6 +143,7 @@ public static class AuditVerifier
                 {
                     try
                     {
+                        verifier.Prepare(run);
                         await runs.WriteAsync(run, cancellationToken);
                     }
                     catch

@@ -4,8 +4,9 @@ namespace AgentMesh.Audit;
 /// Recomputes one chain entry by entry: sequence continuity, the link to the previous hash, each entry's own hash,
 /// and every checkpoint reached (signature, Merkle root, head). Stops at the first break. One instance per run.
 /// Each run of entries (<see cref="Accept"/>) has its chain hashes, leaf hashes, the Merkle subtrees it holds whole and the
-/// signatures of the checkpoints it reaches computed on every core first; links, hashes and checkpoints are then checked
-/// in sequence order, so the first break reported is the same as one entry at a time would find.
+/// signatures of the checkpoints it reaches computed first, by the thread that read it (<see cref="Prepare"/>); links,
+/// hashes and checkpoints are then checked in sequence order, so the first break reported is the same as one entry at a
+/// time would find.
 /// </summary>
 public sealed partial class ChainVerifier
 {
@@ -72,7 +73,9 @@ public sealed partial class ChainVerifier
             return true;
         }
 
-        Hash(run);
+        Prepare(run);
+        var hashes = run.Hashes!;
+        var segments = hashes.Segments;
         var segment = 0;
         for (var i = 0; i < run.Count; i++)
         {
@@ -92,24 +95,24 @@ public sealed partial class ChainVerifier
             }
 
             var hash = run.Hash(i);
-            if (!Computed(i).SequenceEqual(hash))
+            if (!hashes.Computed(i).SequenceEqual(hash))
             {
                 return Break(sequence, AuditBreak.ContentChanged, $"The fields of entry {sequence} no longer produce its hash.");
             }
 
-            while (_segments[segment].End <= i)
+            while (segments[segment].End <= i)
             {
                 segment++;
             }
 
-            var inSubtree = _segments[segment].Subtree >= 0 ? i - _segments[segment].Start + 1 : 0;
+            var inSubtree = segments[segment].Subtree >= 0 ? i - segments[segment].Start + 1 : 0;
             if (inSubtree == 0)
             {
-                _frontier.Append(Leaf(i));
+                _frontier.Append(hashes.Leaf(i));
             }
             else if (inSubtree == SubtreeLeaves)
             {
-                _frontier.Append(Node(_segments[segment], SubtreeHeight, 0), SubtreeHeight);
+                _frontier.Append(hashes.Node(segments[segment], SubtreeHeight, 0), SubtreeHeight);
                 inSubtree = 0;
             }
 
@@ -117,7 +120,7 @@ public sealed partial class ChainVerifier
             EntriesChecked++;
             while (_nextCheckpoint < _checkpoints.Length && _checkpoints[_nextCheckpoint].TreeSize <= sequence)
             {
-                if (!Check(_nextCheckpoint++, sequence, hash, _segments[segment], inSubtree))
+                if (!Check(_nextCheckpoint++, sequence, hash, hashes, segments[segment], inSubtree))
                 {
                     return false;
                 }
@@ -153,9 +156,10 @@ public sealed partial class ChainVerifier
     /// <param name="index">The checkpoint's index.</param>
     /// <param name="sequence">The entry just checked, the checkpoint's head.</param>
     /// <param name="head">That entry's hash.</param>
+    /// <param name="hashes">The hashes of the run that holds it.</param>
     /// <param name="segment">Where that entry is.</param>
     /// <param name="inSubtree">How many leaves of the segment's subtree, not yet in the frontier, precede the head (it included).</param>
-    private bool Check(int index, long sequence, ReadOnlySpan<byte> head, Segment segment, int inSubtree)
+    private bool Check(int index, long sequence, ReadOnlySpan<byte> head, RunHashes hashes, RunHashes.Segment segment, int inSubtree)
     {
         var checkpoint = _checkpoints[index];
         if (!string.Equals(checkpoint.Chain, _chain, StringComparison.Ordinal))
@@ -168,7 +172,7 @@ public sealed partial class ChainVerifier
             return Break(checkpoint.TreeSize, AuditBreak.CheckpointSignatureInvalid, $"The signature of the checkpoint at tree size {checkpoint.TreeSize} does not verify with key {CheckpointSigner.KeyIdOf(_publicKey)}.");
         }
 
-        if (checkpoint.TreeSize != sequence || !Root(segment, inSubtree).AsSpan().SequenceEqual(checkpoint.RootHash) || !head.SequenceEqual(checkpoint.HeadHash))
+        if (checkpoint.TreeSize != sequence || !Root(hashes, segment, inSubtree).AsSpan().SequenceEqual(checkpoint.RootHash) || !head.SequenceEqual(checkpoint.HeadHash))
         {
             return Break(checkpoint.TreeSize, AuditBreak.CheckpointMismatch, $"Entries 1…{checkpoint.TreeSize} no longer have the Merkle root and head signed at that tree size.");
         }
@@ -188,7 +192,7 @@ public sealed partial class ChainVerifier
     }
 
     /// <summary>The root at the head: the frontier followed by the perfect subtrees that cover the first leaves of the segment's subtree.</summary>
-    private byte[] Root(Segment segment, int inSubtree)
+    private byte[] Root(RunHashes hashes, RunHashes.Segment segment, int inSubtree)
     {
         if (inSubtree == 0)
         {
@@ -202,7 +206,7 @@ public sealed partial class ChainVerifier
         {
             if ((inSubtree & (1 << height)) != 0)
             {
-                Node(segment, height, covered >> height).CopyTo(right.Slice(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
+                hashes.Node(segment, height, covered >> height).CopyTo(right.Slice(count++ * MerkleTree.HashSize, MerkleTree.HashSize));
                 covered += 1 << height;
             }
         }

@@ -42,6 +42,9 @@ public sealed class EncodedRun : IDisposable
 
     public long Sequence(int index) => _sequences[index];
 
+    /// <summary>The run's hashes once <see cref="ChainVerifier.Prepare"/> computed them.</summary>
+    internal RunHashes? Hashes { get; set; }
+
     /// <summary>The bytes the chain hash of the entry is computed over: stored previous hash ‖ canonical encoding.</summary>
     public ReadOnlySpan<byte> Input(int index) => _bytes.AsSpan(_slots[index * SlotsPerEntry], _slots[(index * SlotsPerEntry) + 2] - _slots[index * SlotsPerEntry]);
 
@@ -112,6 +115,8 @@ public sealed class EncodedRun : IDisposable
 
     public void Dispose()
     {
+        Hashes?.Dispose();
+        Hashes = null;
         ArrayPool<long>.Shared.Return(_sequences);
         ArrayPool<int>.Shared.Return(_slots);
         ArrayPool<byte>.Shared.Return(_bytes);
