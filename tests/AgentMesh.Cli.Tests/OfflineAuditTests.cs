@@ -33,6 +33,29 @@ public sealed class OfflineAuditTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysRotate_NodeRunningOnTheFolder_TheNodeVerifiesReadsAndReportsTheEntry()
+    {
+        await using var node = new CliNode();
+        await node.InitializeAsync();
+        await Cli.RunAsync(node.Connect("tenant", "list"));
+
+        var rotated = await Cli.RunAsync("keys", "rotate", "--data", node.DataPath);
+        var verified = await Cli.RunAsync(node.Connect("audit", "verify", "--json"));
+        var query = await Cli.RunAsync(node.Connect("audit", "query", "--action", "encryption_key.rotate", "--json"));
+        var report = await Cli.RunAsync(node.Connect("audit", "report", "--json"));
+
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.True(verified.Json().GetProperty("intact").GetBoolean(), verified.Out);
+        var chains = verified.Json().GetProperty("chains").EnumerateArray().Select(static c => c.GetProperty("chain").GetString()).ToList();
+        Assert.Contains(OfflineAuditLog.CliChain, chains);
+        Assert.True(chains.Count >= 2, verified.Out);
+        var entry = Assert.Single(query.Json().GetProperty("items").EnumerateArray());
+        Assert.Equal(OfflineAuditLog.CliChain, entry.GetProperty("chain").GetString());
+        Assert.Equal(Environment.UserName, entry.GetProperty("actor").GetProperty("id").GetString());
+        Assert.Contains(report.Json().GetProperty("adminChanges").EnumerateArray(), static e => e.GetProperty("action").GetString() == "encryption_key.rotate");
+    }
+
+    [Fact]
     public async Task KeysReencrypt_RecordsTheKeyAndTheTasksRewritten()
     {
         await WriteTaskAsync();
