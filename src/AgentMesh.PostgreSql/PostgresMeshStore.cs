@@ -36,6 +36,9 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     /// <summary>The schema version the database is at, once <see cref="InitializeAsync"/> has run.</summary>
     public int SchemaVersion { get; private set; }
 
+    /// <summary>The schema version <see cref="InitializeAsync"/> found before migrating (0 for a new database): what an upgrade started from.</summary>
+    public int PreviousSchemaVersion { get; private set; }
+
     /// <summary>Host and database, for messages (never the password).</summary>
     public string Description
     {
@@ -89,7 +92,7 @@ public sealed partial class PostgresMeshStore : IMeshStore, IEventOutbox
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var version = await Migrations.ApplyAsync(_dataSource, _logger, cancellationToken);
+        (PreviousSchemaVersion, var version) = await Migrations.ApplyAsync(_dataSource, _logger, cancellationToken);
         SchemaVersion = version;
         _initialized = true;
         await CheckProtectionAsync(cancellationToken);

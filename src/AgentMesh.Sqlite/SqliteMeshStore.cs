@@ -35,6 +35,9 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
     /// <summary>The schema version the database is at, once <see cref="InitializeAsync"/> has run.</summary>
     public int SchemaVersion { get; private set; }
 
+    /// <summary>The schema version <see cref="InitializeAsync"/> found before migrating (0 for a new database): what an upgrade started from.</summary>
+    public int PreviousSchemaVersion { get; private set; }
+
     /// <summary>The database file.</summary>
     public string FilePath => _path;
 
@@ -101,7 +104,7 @@ public sealed partial class SqliteMeshStore : IMeshStore, IEventOutbox
             {
                 await connection.OpenAsync(cancellationToken);
                 await ConfigureAsync(connection, cancellationToken);
-                var schemaVersion = await Migrations.ApplyAsync(connection, _path, _logger, cancellationToken);
+                (PreviousSchemaVersion, var schemaVersion) = await Migrations.ApplyAsync(connection, _path, _logger, cancellationToken);
                 SchemaVersion = schemaVersion;
                 _lastSequence = await LastSequenceAsync(connection, cancellationToken);
                 await CheckProtectionAsync(connection, cancellationToken);

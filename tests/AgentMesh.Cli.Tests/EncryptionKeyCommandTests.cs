@@ -94,9 +94,10 @@ public sealed class EncryptionKeyCommandTests : IDisposable
             await store.CommitAsync([new ChangeSet().Put(task)], TestContext.Current.CancellationToken);
         }
 
-        var rotated = await Cli.RunAsync("keys", "rotate", "--key-file", KeyFile);
-        var reencrypted = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile);
-        var again = await Cli.RunAsync("keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile);
+        string[] audit = ["--AgentMesh:Audit:SigningKeyFile", Path.Combine(_data, "cluster-signing.key"), "--AgentMesh:Audit:SubjectKeyFile", Path.Combine(_data, "cluster-subjects.key")];
+        var rotated = await Cli.RunAsync("keys", "rotate", "--data", _data, "--key-file", KeyFile);
+        var reencrypted = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile, .. audit]);
+        var again = await Cli.RunAsync(["keys", "reencrypt", "--store", "postgres", "--postgres", connectionString, "--key-file", KeyFile, .. audit]);
 
         Assert.Equal(0, rotated.ExitCode);
         Assert.Equal(0, reencrypted.ExitCode);
@@ -137,7 +138,7 @@ public sealed class EncryptionKeyCommandTests : IDisposable
         Assert.Contains("AgentMesh:Encryption:KeyFile", result.Error, StringComparison.Ordinal);
     }
 
-    private static MeshTask NewTask() => new()
+    internal static MeshTask NewTask() => new()
     {
         Id = Guid.CreateVersion7(),
         Tenant = "acme",

@@ -11,13 +11,17 @@ public sealed class MigrateCommandTests
         await postgres.InitializeAsync();
         var connectionString = await postgres.CreateDatabaseAsync();
 
-        var first = await Cli.RunAsync("migrate", "--store", "postgres", "--postgres", connectionString);
-        var again = await Cli.RunAsync("migrate", "--store", "postgres", "--postgres", connectionString);
+        var keys = Path.Combine(Path.GetTempPath(), "agentmesh-cli-tests", Guid.NewGuid().ToString("N"));
+        string[] audit = ["--AgentMesh:Audit:SigningKeyFile", Path.Combine(keys, "signing.key"), "--AgentMesh:Audit:SubjectKeyFile", Path.Combine(keys, "subjects.key")];
+
+        var first = await Cli.RunAsync(["migrate", "--store", "postgres", "--postgres", connectionString, .. audit]);
+        var again = await Cli.RunAsync(["migrate", "--store", "postgres", "--postgres", connectionString, .. audit]);
 
         Assert.Equal(0, first.ExitCode);
         Assert.Matches(@"PostgreSQL store mesh_\w+ on 127\.0\.0\.1:\d+: schema version [1-9]\d*", first.Out);
         Assert.Equal(first.Out, again.Out);
         Assert.DoesNotContain("Password", first.Out, StringComparison.OrdinalIgnoreCase);
+        Directory.Delete(keys, recursive: true);
     }
 
     [Fact]

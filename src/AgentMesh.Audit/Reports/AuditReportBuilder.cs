@@ -6,7 +6,8 @@ public static class AuditReportBuilder
     /// <summary>Denials and administrative changes listed in full at most; counts always cover everything.</summary>
     public const int MaxListed = 500;
 
-    private static readonly HashSet<string> AdminResources = new(StringComparer.Ordinal) { "tenant", "key" };
+    // Encryption keys and stores are changed by the CLI's offline commands (keys rotate, keys reencrypt, migrate).
+    private static readonly HashSet<string> AdminResources = new(StringComparer.Ordinal) { "tenant", "key", "encryption_key", "store" };
 
     private static readonly HashSet<string> AdminActions = new(StringComparer.Ordinal)
     {

@@ -19,8 +19,6 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue;
-    private readonly ChainHasher _hasher = new();
-    private readonly MerkleFrontier _frontier = new();
     private readonly Meter _meter;
     private readonly Counter<long> _appended;
     private readonly Counter<long> _queueFull;
@@ -28,9 +26,7 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
     private readonly Counter<long> _lostAtShutdown;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Action<IReadOnlyList<AuditEntry>>> _observers = [];
-    private byte[] _head = ChainHasher.Genesis.ToArray();
-    private long _sequence;
-    private DateTimeOffset _lastTime;
+    private ChainTail? _tail;
     private long _checkpointed;
     private DateTimeOffset _checkpointedAt;
     private Task? _writer;
@@ -88,27 +84,8 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _store.InitializeAsync(cancellationToken);
-        if (_subjects is not null)
-        {
-            await _subjects.CheckMasterKeyAsync(cancellationToken);
-        }
-
-        var last = await _store.ReadLastAsync(_options.Chain, cancellationToken);
-        if (last is not null)
-        {
-            foreach (var hash in await _store.ReadHashesAsync(_options.Chain, last.Sequence, cancellationToken))
-            {
-                _frontier.Append(MerkleTree.LeafHash(hash));
-            }
-
-            _sequence = last.Sequence;
-            _head = last.Hash;
-            _lastTime = last.Event.Time;
-        }
-
-        var checkpoints = await _store.ReadCheckpointsAsync(_options.Chain, cancellationToken);
-        _checkpointed = checkpoints.Count > 0 ? checkpoints[^1].TreeSize : 0;
+        _tail = await ChainTail.ReadAsync(_store, _subjects, _options.Chain, cancellationToken);
+        _checkpointed = _tail.Checkpointed;
         _checkpointedAt = _time.GetUtcNow();
         _writer = Task.Run(WriteAsync, CancellationToken.None);
         _ticker = Task.Run(TickAsync, CancellationToken.None);
@@ -184,12 +161,13 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
             var checkpointAsked = false;
 
             // A batch ends where a checkpoint is due, so checkpoints fall exactly every CheckpointEvery entries.
-            var room = (int)Math.Min(_options.BatchSize, _options.CheckpointEvery - (_sequence - _checkpointed));
+            var tail = _tail!;
+            var room = (int)Math.Min(_options.BatchSize, _options.CheckpointEvery - (tail.Sequence - _checkpointed));
             while (batch.Count < room && reader.TryRead(out var work))
             {
                 if (work.Event is { } e)
                 {
-                    batch.Add(await NextAsync(e));
+                    batch.Add(await NextAsync(tail, e));
                 }
 
                 checkpointAsked |= work.Checkpoint;
@@ -201,9 +179,9 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
             }
 
             var now = _time.GetUtcNow();
-            var due = _sequence > _checkpointed
-                && (_sequence - _checkpointed >= _options.CheckpointEvery || checkpointAsked || now - _checkpointedAt >= _options.CheckpointInterval);
-            var checkpoint = due ? _signer.Checkpoint(_options.Chain, _sequence, now, _frontier.Root(), _head) : null;
+            var due = tail.Sequence > _checkpointed
+                && (tail.Sequence - _checkpointed >= _options.CheckpointEvery || checkpointAsked || now - _checkpointedAt >= _options.CheckpointInterval);
+            var checkpoint = due ? tail.Checkpoint(_signer, now) : null;
             if (batch.Count > 0 || checkpoint is not null)
             {
                 await StoreAsync(batch, checkpoint);
@@ -240,19 +218,10 @@ public sealed partial class AuditAppender : IHostedService, IAsyncDisposable
         }
     }
 
-    private async ValueTask<AuditEntry> NextAsync(AuditEvent e)
+    private async ValueTask<AuditEntry> NextAsync(ChainTail tail, AuditEvent e)
     {
-        // Times never go backwards within a chain, so ordering all chains by (time, chain, sequence) keeps each chain in order.
-        var time = AuditEncoding.FromMicroseconds(AuditEncoding.ToMicroseconds(e.Time));
-        _lastTime = time > _lastTime ? time : _lastTime;
-        var exact = e with { Time = _lastTime };
-        var stored = _subjects is null ? exact : await SealAsync(exact);
-        var sequence = ++_sequence;
-        var hash = _hasher.Hash(_head, _options.Chain, sequence, stored);
-        var entry = new AuditEntry(_options.Chain, sequence, stored, _head, hash) { Opened = _subjects is null ? null : exact };
-        _frontier.Append(MerkleTree.LeafHash(hash));
-        _head = hash;
-        return entry;
+        var exact = tail.Stamp(e);
+        return _subjects is null ? tail.Append(exact, null) : tail.Append(await SealAsync(exact), exact);
     }
 
     // Sealing may need to store a new subject key; like a batch, it is retried until the store takes it.

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
+using AgentMesh.Audit;
+using AgentMesh.Cli.Audit;
 using AgentMesh.Cli.Output;
 using AgentMesh.Cli.Serve;
 using AgentMesh.PostgreSql;
@@ -7,7 +8,6 @@ using AgentMesh.Protection;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Server.Security;
 using AgentMesh.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentMesh.Cli.Encryption;
@@ -15,7 +15,8 @@ namespace AgentMesh.Cli.Encryption;
 /// <summary>
 /// <c>agentmesh keys rotate|reencrypt</c>: the encryption keys of task input and output, against an embedded node's data
 /// folder (stop the node first) or a cluster's PostgreSQL. Keys come from the same settings the node reads: <c>appsettings.json</c> here,
-/// <c>AgentMesh__Encryption__*</c> variables, and <c>--AgentMesh:Encryption:… value</c> after the command.
+/// <c>AgentMesh__Encryption__*</c> variables, and <c>--AgentMesh:Encryption:… value</c> after the command. Each run is
+/// recorded in the audit log the node on that data folder or cluster keeps (<see cref="OfflineAudit"/>).
 /// </summary>
 internal static class EncryptionKeyCommands
 {
@@ -33,10 +34,14 @@ internal static class EncryptionKeyCommands
     private static Command RotateCommand()
     {
         var keys = new KeyArguments();
-        var command = new Command("rotate", "Add a new key to the key file; the node writes with it after its next start.");
+        var stores = new StoreArguments();
+        var command = new Command(
+            "rotate",
+            "Add a new key to the key file; the node writes with it after its next start. Recorded in the data folder's audit log, or the cluster's with --store postgres.");
         keys.AddTo(command);
-        command.TreatUnmatchedTokensAsErrors = false;
-        command.Action = new KeyAction(async (result, output, _) =>
+        command.Options.Add(stores.Store);
+        command.Options.Add(stores.Postgres);
+        OfflineAction.Set(command, async (result, output, _) =>
         {
             var (options, dataPath) = keys.Settings(result);
             var path = options.KeyFilePath(dataPath)
@@ -46,8 +51,19 @@ internal static class EncryptionKeyCommands
                 throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {path} does not exist.");
             }
 
-            var id = PayloadKeyFile.AddKey(path);
-            await output.Out.WriteLineAsync($"Added key {id} to {path}. Restart the nodes that read it to write with it, then run 'agentmesh keys reencrypt'.");
+            var audit = OpenAudit(result, dataPath, ClusterDatabase(result, stores), "encryption_key.rotate", output);
+            await audit.RunAsync(async () =>
+            {
+                audit.Details["key_file"] = path;
+                if (File.Exists(path))
+                {
+                    audit.Details["previous_key"] = PayloadKeyFile.Read(path, $"{EncryptionOptions.Section}:KeyFile").CurrentKeyId;
+                }
+
+                var id = PayloadKeyFile.AddKey(path);
+                audit.ResourceId = id;
+                await output.Out.WriteLineAsync($"Added key {id} to {path}. Restart the nodes that read it to write with it, then run 'agentmesh keys reencrypt'.");
+            });
         });
         return command;
     }
@@ -58,12 +74,11 @@ internal static class EncryptionKeyCommands
         var stores = new StoreArguments();
         var command = new Command(
             "reencrypt",
-            "Rewrite every task's input and output under the newest key: an embedded node's database (stop the node), or PostgreSQL with --store postgres (nodes may run).");
+            "Rewrite every task's input and output under the newest key: an embedded node's database (stop the node), or PostgreSQL with --store postgres (nodes may run); recorded in that store's audit log.");
         keys.AddTo(command);
         command.Options.Add(stores.Store);
         command.Options.Add(stores.Postgres);
-        command.TreatUnmatchedTokensAsErrors = false;
-        command.Action = new KeyAction(async (result, output, cancellationToken) =>
+        OfflineAction.Set(command, async (result, output, cancellationToken) =>
         {
             var (options, dataPath) = keys.Settings(result);
             if (!options.Enabled)
@@ -71,15 +86,13 @@ internal static class EncryptionKeyCommands
                 throw new InvalidOperationException($"{EncryptionOptions.Section}:Enabled is false: there is no key to encrypt with.");
             }
 
-            using var problem = new StringWriter();
-            var kind = stores.Kind(result, problem) ?? throw new InvalidOperationException(problem.ToString().Trim());
-            if (kind == StoreKind.Postgres)
+            if (ClusterDatabase(result, stores) is { } connectionString)
             {
-                await ReencryptPostgresAsync(result, stores, options, dataPath, output, cancellationToken);
+                await ReencryptPostgresAsync(result, connectionString, options, dataPath, output, cancellationToken);
                 return;
             }
 
-            var configuration = Configuration(result);
+            var configuration = NodeSettings.Read(result);
             var databasePath = Path.GetFullPath(configuration["AgentMesh:Sqlite:Path"] is { Length: > 0 } configured ? configured : Path.Combine(dataPath, "agentmesh.db"));
             if (!File.Exists(databasePath))
             {
@@ -91,28 +104,33 @@ internal static class EncryptionKeyCommands
                 throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {options.KeyFilePath(dataPath)} does not exist.");
             }
 
-            var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath);
-            using (protector)
+            var audit = OpenAudit(result, dataPath, postgres: null, "encryption_key.reencrypt", output);
+            var report = new ReencryptReport(output.Out, TimeProvider.System);
+            await audit.RunAsync(async () =>
             {
-                await using var store = new SqliteMeshStore(new SqliteStoreOptions { Path = databasePath }, NullLogger<SqliteMeshStore>.Instance, protector);
-                await store.InitializeAsync(cancellationToken);
-                var rewritten = await store.ReencryptAsync(new ReencryptReport(output.Out, TimeProvider.System), cancellationToken);
-                await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in {databasePath}.");
-            }
+                audit.Details["store"] = databasePath;
+                try
+                {
+                    using var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath);
+                    audit.ResourceId = protector.Keyring.CurrentKeyId;
+                    await using var store = new SqliteMeshStore(new SqliteStoreOptions { Path = databasePath }, NullLogger<SqliteMeshStore>.Instance, protector);
+                    await store.InitializeAsync(cancellationToken);
+                    var rewritten = await store.ReencryptAsync(report, cancellationToken);
+                    await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in {databasePath}.");
+                }
+                finally
+                {
+                    Progress(audit, report);
+                }
+            });
         });
         return command;
     }
 
     /// <summary>A cluster's tasks, under the key file (or keys) every node shares; rows a node changes meanwhile are left to it.</summary>
     private static async Task ReencryptPostgresAsync(
-        ParseResult result, StoreArguments stores, EncryptionOptions options, string dataPath, CommandOutput output, CancellationToken cancellationToken)
+        ParseResult result, string connectionString, EncryptionOptions options, string dataPath, CommandOutput output, CancellationToken cancellationToken)
     {
-        var connectionString = result.GetValue(stores.Postgres) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? Configuration(result)["ConnectionStrings:Postgres"];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException("--store postgres needs --postgres <connection string> (or ConnectionStrings__Postgres).");
-        }
-
         if (options.Keys.Count == 0 && string.IsNullOrEmpty(options.KeyFile))
         {
             throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: give the key file the cluster's nodes share (--key-file <path>).");
@@ -123,50 +141,50 @@ internal static class EncryptionKeyCommands
             throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {options.KeyFilePath(dataPath)} does not exist.");
         }
 
-        var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath, sharedStore: true);
-        using (protector)
+        var audit = OpenAudit(result, dataPath, connectionString, "encryption_key.reencrypt", output);
+        var report = new ReencryptReport(output.Out, TimeProvider.System);
+        await audit.RunAsync(async () =>
         {
-            await using var store = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, protector);
-            await store.InitializeAsync(cancellationToken);
-            var report = new ReencryptReport(output.Out, TimeProvider.System);
-            var rewritten = await store.ReencryptAsync(report, cancellationToken);
-            await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in PostgreSQL store {store.Description}.");
-            if (report.Last.Skipped > 0)
-            {
-                await output.Out.WriteLineAsync($"{report.Last.Skipped} tasks changed while being re-encrypted were left as their node wrote them: run the command again.");
-            }
-        }
-    }
-
-    internal static IConfigurationRoot Configuration(ParseResult result) => new ConfigurationBuilder()
-        .SetBasePath(Directory.GetCurrentDirectory())
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .AddCommandLine([.. result.UnmatchedTokens])
-        .Build();
-
-    private sealed class KeyAction(Func<ParseResult, CommandOutput, CancellationToken, Task> run) : AsynchronousCommandLineAction
-    {
-        public override bool ClearsParseErrors => true;
-
-        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken)
-        {
-            var output = new CommandOutput(parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
-            if (await Usage.ReportParseErrorsAsync(parseResult, output))
-            {
-                return ExitCodes.BadUsage;
-            }
-
             try
             {
-                await run(parseResult, output, cancellationToken);
-                return ExitCodes.Ok;
+                using var protector = (AesGcmPayloadProtector)options.CreateProtector(dataPath, sharedStore: true);
+                audit.ResourceId = protector.Keyring.CurrentKeyId;
+                await using var store = new PostgresMeshStore(new PostgresStoreOptions { ConnectionString = connectionString }, NullLoggerFactory.Instance, protector);
+                audit.Details["store"] = "postgres " + store.Description;
+                await store.InitializeAsync(cancellationToken);
+                var rewritten = await store.ReencryptAsync(report, cancellationToken);
+                await output.Out.WriteLineAsync($"Re-encrypted {rewritten} tasks under key {protector.Keyring.CurrentKeyId} in PostgreSQL store {store.Description}.");
+                if (report.Last.Skipped > 0)
+                {
+                    await output.Out.WriteLineAsync($"{report.Last.Skipped} tasks changed while being re-encrypted were left as their node wrote them: run the command again.");
+                }
             }
-            catch (InvalidOperationException exception)
+            finally
             {
-                await output.WriteErrorAsync($"error: {exception.Message}");
-                return ExitCodes.Failed;
+                Progress(audit, report);
             }
-        }
+        });
+    }
+
+    /// <summary>The cluster database the command names (<c>--store postgres</c>), or null for a data folder.</summary>
+    private static string? ClusterDatabase(ParseResult result, StoreArguments stores)
+    {
+        using var problem = new StringWriter();
+        var kind = stores.Kind(result, problem) ?? throw new InvalidOperationException(problem.ToString().Trim());
+        return kind != StoreKind.Postgres
+            ? null
+            : stores.PostgresConnectionString(result, NodeSettings.Read(result))
+                ?? throw new InvalidOperationException("--store postgres needs --postgres <connection string> (or ConnectionStrings__Postgres).");
+    }
+
+    /// <summary>The audit entry of a key command, in the audit log of the data folder or, with <paramref name="postgres"/>, the cluster's.</summary>
+    private static OfflineAudit OpenAudit(ParseResult result, string dataPath, string? postgres, string action, CommandOutput output) =>
+        OfflineAudit.Open(NodeSettings.Read(result), dataPath, postgres, action, DataClassification.Restricted, output.Error);
+
+    private static void Progress(OfflineAudit audit, ReencryptReport report)
+    {
+        audit.Details["tasks_read"] = report.Last.Scanned.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        audit.Details["tasks_rewritten"] = report.Last.Rewritten.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        audit.Details["tasks_left"] = report.Last.Skipped.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AgentMesh.Cli.Serve;
 using AgentMesh.Server.Security;
 using Microsoft.Extensions.Configuration;
 
@@ -26,7 +27,7 @@ internal sealed class KeyArguments
     public (EncryptionOptions Options, string DataPath) Settings(ParseResult result)
     {
         var options = new EncryptionOptions();
-        EncryptionKeyCommands.Configuration(result).GetSection(EncryptionOptions.Section).Bind(options);
+        NodeSettings.Read(result).GetSection(EncryptionOptions.Section).Bind(options);
         if (result.GetValue(KeyFile) is { Length: > 0 } keyFile)
         {
             options.KeyFile = keyFile;

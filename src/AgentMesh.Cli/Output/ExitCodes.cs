@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>An offline command could not do its work (a missing key, file or setting); the reason is printed to stderr.</summary>
     public const int Failed = 4;
 
+    /// <summary>An offline command did its work, but its audit entry could not be written; the reason is printed to stderr.</summary>
+    public const int Unaudited = 5;
+
     /// <summary>The node could not be reached.</summary>
     public const int Unreachable = 3;
 

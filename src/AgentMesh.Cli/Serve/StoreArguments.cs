@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentMesh.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace AgentMesh.Cli.Serve;
 
@@ -45,6 +46,10 @@ internal sealed class StoreArguments
             }
         }
     }
+
+    /// <summary>The cluster database: <c>--postgres</c>, else <c>ConnectionStrings:Postgres</c> from <paramref name="settings"/>; null when neither is set.</summary>
+    public string? PostgresConnectionString(ParseResult result, IConfiguration settings) =>
+        result.GetValue(Postgres) is { Length: > 0 } given ? given : settings["ConnectionStrings:Postgres"] is { Length: > 0 } configured ? configured : null;
 
     /// <summary>The store the options (or, without <c>--store</c>, the environment) name; null with a message on a bad value.</summary>
     public StoreKind? Kind(ParseResult result, TextWriter error)

@@ -21,9 +21,9 @@ internal static class Migrations
 
     public static int Latest => All[^1].Version;
 
-    /// <summary>Brings the database to <see cref="Latest"/>; returns the version it is at.</summary>
+    /// <summary>Brings the database to <see cref="Latest"/>; returns the version it was at (0 when new) and the one it is at.</summary>
     /// <exception cref="InvalidOperationException">The database was written by a newer version.</exception>
-    public static async Task<int> ApplyAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<(int From, int To)> ApplyAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -45,6 +45,7 @@ internal static class Migrations
             current = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var found = current;
         if (current > Latest)
         {
             throw new InvalidOperationException(
@@ -74,6 +75,6 @@ internal static class Migrations
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return current;
+        return (found, current);
     }
 }

@@ -140,12 +140,7 @@ public static class NodeServices
             .ValidateOnStart();
         builder.AddAgentMeshAuditStore();
         builder.Services.AddSingleton(static sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
-            return string.IsNullOrEmpty(options.SigningKey)
-                ? SigningKeyFile.LoadOrCreate(options.SigningKeyFile ?? Path.Combine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath, SigningKeyFile.DefaultName))
-                : new CheckpointSigner(Convert.FromBase64String(options.SigningKey));
-        });
+            AuditStorage.Signer(sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataPath));
         builder.Services.AddSingleton(static sp => new AuditAppender(
             sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<CheckpointSigner>(),

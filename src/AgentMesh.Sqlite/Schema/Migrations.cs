@@ -17,9 +17,9 @@ internal static class Migrations
 
     public static int Latest => All[^1].Version;
 
-    /// <summary>Brings the database to <see cref="Latest"/>; returns the version it is at.</summary>
+    /// <summary>Brings the database to <see cref="Latest"/>; returns the version it was at (0 when new) and the one it is at.</summary>
     /// <exception cref="InvalidOperationException">The database was written by a newer version.</exception>
-    public static async Task<int> ApplyAsync(SqliteConnection connection, string path, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<(int From, int To)> ApplyAsync(SqliteConnection connection, string path, ILogger logger, CancellationToken cancellationToken)
     {
         await using (var create = connection.CreateCommand())
         {
@@ -28,6 +28,7 @@ internal static class Migrations
         }
 
         var current = await CurrentAsync(connection, transaction: null, cancellationToken);
+        var found = current;
         RefuseNewer(current, path);
         foreach (var migration in All)
         {
@@ -65,7 +66,7 @@ internal static class Migrations
             SqliteStoreLog.MigrationApplied(logger, migration.Version, migration.Description, path);
         }
 
-        return current;
+        return (found, current);
     }
 
     private static async Task<int> CurrentAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
