@@ -7,13 +7,15 @@
 # per mode and the ratio, and the node's own CPU time per 1,000 tasks (from /proc), which varies far less from run to
 # run than throughput on a shared machine. Run it on a quiet machine: on 2 cores anything else running decides the result.
 #
-#   bench/audit-overhead.sh [sittings=2] [rounds=4] [tasks=50000]
+#   bench/audit-overhead.sh [sittings=2] [rounds=4] [tasks=50000] [more `agentmesh bench` options, e.g. --batch 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sittings=${1:-2}
 rounds=${2:-4}
 tasks=${3:-50000}
+shift $(( $# < 3 ? $# : 3 ))
+options=("$@")
 cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
 dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
 
@@ -34,7 +36,7 @@ ticks() {
 }
 
 burn_down() {
-    dotnet "$cli" bench --url "http://127.0.0.1:$2" --data "$1" --tasks "$tasks" --agents 8 --concurrency 64 --json \
+    dotnet "$cli" bench --url "http://127.0.0.1:$2" --data "$1" --tasks "$tasks" --agents 8 --concurrency 64 "${options[@]}" --json \
         | tail -n 1 | sed -E 's/.*"tasksPerSecond":([0-9.]+).*/\1/'
 }
 

@@ -54,4 +54,18 @@ public sealed class MigrateCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("AgentMesh:Store", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("keys", "rotate")]
+    public async Task OfflineCommand_MisspeltOption_IsAUsageErrorAndChangesNothing(params string[] command)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "agentmesh-cli-tests", Guid.NewGuid().ToString("N"));
+
+        var result = await Cli.RunAsync([.. command, "--data", data, "--postgress", "Host=127.0.0.1"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'--postgress'", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
+    }
 }

@@ -10,12 +10,11 @@ internal static class Usage
     public static async Task<bool> ReportParseErrorsAsync(ParseResult result, CommandOutput output)
     {
         var messages = result.Errors.Select(e => e.Message).ToList();
-        if (result.CommandResult.Command.TreatUnmatchedTokensAsErrors)
-        {
-            messages.AddRange(result.UnmatchedTokens
-                .Select(t => $"Unrecognized command or argument '{t}'.")
-                .Where(m => !messages.Contains(m)));
-        }
+        var command = result.CommandResult.Command;
+        messages.AddRange(result.UnmatchedTokens
+            .Where(t => command.TreatUnmatchedTokensAsErrors || (command.Action is OfflineAction && !IsSetting(t)))
+            .Select(t => $"Unrecognized command or argument '{t}'.")
+            .Where(m => !messages.Contains(m)));
 
         if (messages.Count == 0)
         {
@@ -30,6 +29,14 @@ internal static class Usage
         await output.WriteErrorAsync($"Run '{CommandPath(result.CommandResult.Command)} --help' for usage.");
         return true;
     }
+
+    /// <summary>
+    /// Whether a token a command without a node leaves to configuration can be one: a value, or a setting's name
+    /// (<c>--AgentMesh:Audit:Chain</c>, <c>--ConnectionStrings:Postgres=…</c>). A misspelt option (<c>--postgress</c>) is not
+    /// taken for a setting nobody reads.
+    /// </summary>
+    private static bool IsSetting(string token) =>
+        !token.StartsWith('-') || token.AsSpan(0, token.IndexOf('=') is var end and >= 0 ? end : token.Length).Contains(':');
 
     /// <summary>The action of a command group (<c>agentmesh task</c>): without a subcommand it is bad usage.</summary>
     public static void SetGroupAction(Command group) => group.Action = new GroupAction();
