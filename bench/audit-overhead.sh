@@ -2,7 +2,8 @@
 # Throughput with the audit log on vs off (SPEC §14: ≥ 95 %), measured on running nodes.
 #
 # For each sitting, a node with the audit log on and one with it off are started in turn (the order alternates
-# between sittings), each on a new data folder; against each, one burn-down warms the node up, unmeasured, then
+# between sittings), each on a new data folder and with the settings of the node `agentmesh bench` starts (warnings
+# only in the log, no request rate limits: the burn-down's agents share one key); against each, one burn-down warms the node up, unmeasured, then
 # ROUNDS burn-downs of TASKS no-op tasks are measured with `agentmesh bench --url`. Prints every figure, the mean
 # per mode and the ratio, and the node's own CPU time per 1,000 tasks (from /proc), which varies far less from run to
 # run than throughput on a shared machine. Run it on a quiet machine: on 2 cores anything else running decides the result.
@@ -47,7 +48,8 @@ measure() {
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     local enabled=true
     [[ "$mode" == off ]] && enabled=false
-    AgentMesh__Audit__Enabled=$enabled dotnet "$cli" serve --data "$data" --urls "http://127.0.0.1:$port" > "$data.log" 2>&1 &
+    AgentMesh__Audit__Enabled=$enabled dotnet "$cli" serve --data "$data" --urls "http://127.0.0.1:$port" \
+        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false > "$data.log" 2>&1 &
     node=$!
     for _ in $(seq 100); do
         [[ -f "$data/admin.key" ]] && curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
