@@ -47,6 +47,32 @@ public sealed class PostgresAuditStoreTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task OpenReadOnly_VerifiesTheChainsAndRefusesToWrite()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await WriteAsync(connectionString, "node-a", 3);
+
+        await using var store = PostgresAuditStore.OpenReadOnly(connectionString);
+        await store.InitializeAsync(Cancellation);
+
+        Assert.True((await AuditVerifier.VerifyAsync(store, "node-a", 1, null, _signer.PublicKey, Cancellation)).Intact);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SaveCursorAsync("siem", "node-a", 3, Cancellation));
+        Assert.Equal(0L, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM agentmesh_audit.forward_cursors"));
+    }
+
+    [Fact]
+    public async Task OpenReadOnly_DatabaseWithoutTheSchema_FailsAndCreatesNothing()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = PostgresAuditStore.OpenReadOnly(connectionString);
+
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(Cancellation));
+
+        Assert.Contains("no schema agentmesh_audit", missing.Message, StringComparison.Ordinal);
+        Assert.False(await ScalarAsync<bool>(connectionString, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'agentmesh_audit')"));
+    }
+
+    [Fact]
     public async Task NodeRole_WithoutInstall_CreatesTheSchemaItselfAndAppends()
     {
         var connectionString = await server.CreateDatabaseAsync();

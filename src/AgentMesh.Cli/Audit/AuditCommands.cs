@@ -4,13 +4,13 @@ using System.Text.Json;
 using AgentMesh.Audit;
 using AgentMesh.Cli.Connection;
 using AgentMesh.Cli.Output;
-using AgentMesh.Sqlite.Audit;
+using AgentMesh.Cli.Serve;
 using Spectre.Console;
 
 namespace AgentMesh.Cli.Audit;
 
 /// <summary><c>agentmesh audit verify|query|export</c>.</summary>
-internal static class AuditCommands
+internal static partial class AuditCommands
 {
     public static Command Create()
     {
@@ -22,21 +22,27 @@ internal static class AuditCommands
 
     private static Command Verify(ConnectionOptions options)
     {
-        var offline = new Option<bool>("--offline") { Description = "Read <data>/audit.db directly (read-only) instead of asking the node; works with the node stopped." };
+        var offline = new Option<bool>("--offline") { Description = "Read the audit log from storage (read-only) instead of asking the node: <data>/audit.db, or the cluster's PostgreSQL with --store postgres. Works with no node running." };
         var export = new Option<FileInfo?>("--export") { Description = "Verify an export file (JSON lines from 'audit export') offline." };
-        var publicKey = new Option<string?>("--public-key") { Description = "The Ed25519 public key (base64) checkpoints must be signed with. Default offline: <data>/audit-signing.key.pub; for an export: the key in its header." };
+        var publicKey = new Option<string?>("--public-key") { Description = "The Ed25519 public key (base64) checkpoints must be signed with. Default offline: that of the signing key the settings name (AgentMesh:Audit:SigningKeyFile or SigningKey), else <data>/audit-signing.key.pub; for an export: the key in its header." };
         var chain = new Option<string?>("--chain") { Description = "Verify only this chain (node)." };
         var from = new Option<long?>("--from") { Description = "First sequence number (default 1)." };
         var to = new Option<long?>("--to") { Description = "Last sequence number (default: the end of the chain)." };
+        var stores = new StoreArguments();
         var command = new Command("verify", "Recompute the hash chain and signed checkpoints; name the first broken sequence number and why. Exit code 1 when broken.")
         {
-            offline, export, publicKey, chain, from, to,
+            offline, export, publicKey, chain, from, to, stores.Store, stores.Postgres,
         };
         NodeAction.Set(command, options, async (run, cancellationToken) =>
         {
             if (run.Get(from) is < 1)
             {
                 throw new UsageException("--from must be 1 or more.");
+            }
+
+            if (!run.Get(offline) && (run.Get(stores.Store) is not null || run.Get(stores.Postgres) is not null || run.Result.UnmatchedTokens.Count > 0))
+            {
+                throw new UsageException("--store, --postgres and settings (--AgentMesh:… value) apply to --offline only.");
             }
 
             var key = run.Get(publicKey) is { } text ? ParseKey(text) : null;
@@ -47,27 +53,7 @@ internal static class AuditCommands
 
             if (run.Get(offline))
             {
-                var data = Path.GetFullPath(run.Get(options.Data)!);
-                key ??= SigningKeyFile.ReadPublicKey(Path.Combine(data, SigningKeyFile.DefaultName))
-                    ?? throw new UsageException($"No public key: pass --public-key or keep {SigningKeyFile.DefaultName}.pub in {data}.");
-                await using var store = SqliteAuditStore.OpenReadOnly(Path.Combine(data, "audit.db"));
-                try
-                {
-                    await store.InitializeAsync(cancellationToken);
-                }
-                catch (FileNotFoundException exception)
-                {
-                    throw new UsageException(exception.Message);
-                }
-
-                IReadOnlyList<string> chains = run.Get(chain) is { } one ? [one] : await store.ReadChainsAsync(cancellationToken);
-                var results = new List<AuditVerification>();
-                foreach (var name in chains)
-                {
-                    results.Add(await AuditVerifier.VerifyAsync(store, name, run.Get(from) ?? 1, run.Get(to), key, cancellationToken));
-                }
-
-                return await ReportAsync(run, results, CheckpointSigner.KeyIdOf(key));
+                return await VerifyOfflineAsync(run, stores, Path.GetFullPath(run.Get(options.Data)!), key, (run.Get(chain), run.Get(from) ?? 1, run.Get(to)), cancellationToken);
             }
 
             var report = await run.Client.VerifyAuditAsync(
@@ -89,7 +75,7 @@ internal static class AuditCommands
                 c.GetProperty("detail").GetString())).ToList();
             var causes = report.GetProperty("chains").EnumerateArray().Select(static c => c.GetProperty("cause").GetString()).ToList();
             return await ReportAsync(run, remote, report.GetProperty("keyId").GetString()!, causes);
-        });
+        }, takesSettings: true);
         return command;
     }
 

@@ -10,13 +10,23 @@ namespace AgentMesh.Cli.Connection;
 /// Runs a node command and turns expected failures into exit codes and one readable message on stderr: a refused
 /// request (1, with the problem's code, detail and field errors), bad usage (2), an unreachable node (3).
 /// </summary>
-internal sealed class NodeAction(ConnectionOptions options, Func<NodeInvocation, CancellationToken, Task<int>> body) : AsynchronousCommandLineAction
+internal sealed class NodeAction(ConnectionOptions options, Func<NodeInvocation, CancellationToken, Task<int>> body, bool takesSettings) : AsynchronousCommandLineAction
 {
     // Parse errors reach the action so they end with exit code 2 rather than the parser's 1.
     public override bool ClearsParseErrors => true;
 
-    public static void Set(Command command, ConnectionOptions options, Func<NodeInvocation, CancellationToken, Task<int>> body) =>
-        command.Action = new NodeAction(options, body);
+    /// <summary>Whether tokens the command does not know may be node settings (<c>--AgentMesh:… value</c>), as for a command without a node.</summary>
+    public bool TakesSettings => takesSettings;
+
+    /// <param name="command">The command.</param>
+    /// <param name="options">Where the node is.</param>
+    /// <param name="body">What the command does.</param>
+    /// <param name="takesSettings">True for a command that can also work without a node and reads the node's settings then (<c>audit verify --offline</c>).</param>
+    public static void Set(Command command, ConnectionOptions options, Func<NodeInvocation, CancellationToken, Task<int>> body, bool takesSettings = false)
+    {
+        command.TreatUnmatchedTokensAsErrors = !takesSettings;
+        command.Action = new NodeAction(options, body, takesSettings);
+    }
 
     public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ internal static class Usage
         var messages = result.Errors.Select(e => e.Message).ToList();
         var command = result.CommandResult.Command;
         messages.AddRange(result.UnmatchedTokens
-            .Where(t => command.TreatUnmatchedTokensAsErrors || (command.Action is OfflineAction && !IsSetting(t)))
+            .Where(t => command.TreatUnmatchedTokensAsErrors || (command.Action is OfflineAction or Connection.NodeAction { TakesSettings: true } && !IsSetting(t)))
             .Select(t => $"Unrecognized command or argument '{t}'.")
             .Where(m => !messages.Contains(m)));
 

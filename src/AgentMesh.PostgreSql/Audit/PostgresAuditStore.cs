@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AgentMesh.Audit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,6 +22,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string? _chain;
+    private readonly bool _readOnly;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private NpgsqlConnection? _claim;
@@ -30,13 +32,45 @@ public sealed partial class PostgresAuditStore : IAuditStore
     /// <param name="chain">The chain this node appends to and claims; null for a store that only reads (verification, tools).</param>
     /// <param name="logger">Where the store reports how the schema is owned.</param>
     public PostgresAuditStore(string connectionString, string? chain, ILogger<PostgresAuditStore> logger)
+        : this(connectionString, chain, readOnly: false, logger)
+    {
+    }
+
+    private PostgresAuditStore(string connectionString, string? chain, bool readOnly, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         // The pool's name labels Npgsql's metrics; the default, the connection string, is no business of a metrics scrape.
-        _dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "agentmesh-audit" }.Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "agentmesh-audit" };
+        if (readOnly)
+        {
+            // PostgreSQL itself then refuses every write of these sessions, whatever the role is allowed.
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c default_transaction_read_only=on".TrimStart();
+        }
+
+        _dataSource = builder.Build();
         _chain = chain;
+        _readOnly = readOnly;
         _logger = logger;
     }
+
+    /// <summary>Host and database, for messages (never the password).</summary>
+    public string Description
+    {
+        get
+        {
+            var connection = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"{connection.Database} on {connection.Host}:{connection.Port}";
+        }
+    }
+
+    /// <summary>
+    /// A store that only reads the audit schema of an existing database, for verifying it without a node: it neither
+    /// creates the schema nor claims a chain, its sessions are read-only in PostgreSQL itself
+    /// (<c>default_transaction_read_only</c>), and its role needs only <c>USAGE</c> on the schema and <c>SELECT</c> on
+    /// entries and checkpoints. <see cref="InitializeAsync"/> fails when the database has no audit schema.
+    /// </summary>
+    public static PostgresAuditStore OpenReadOnly(string connectionString) =>
+        new(connectionString, chain: null, readOnly: true, NullLogger.Instance);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +79,13 @@ public sealed partial class PostgresAuditStore : IAuditStore
         {
             if (_open)
             {
+                return;
+            }
+
+            if (_readOnly)
+            {
+                await EnsureSchemaExistsAsync(cancellationToken);
+                _open = true;
                 return;
             }
 
@@ -79,7 +120,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
 
     public async Task AppendAsync(IReadOnlyList<AuditEntry> entries, AuditCheckpoint? checkpoint, CancellationToken cancellationToken)
     {
-        EnsureOpen();
+        EnsureWritable();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -219,7 +260,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
 
     public async Task SaveCursorAsync(string sink, string chain, long sequence, CancellationToken cancellationToken)
     {
-        EnsureOpen();
+        EnsureWritable();
         await using var command = _dataSource.CreateCommand(
             "INSERT INTO agentmesh_audit.forward_cursors (sink, chain, seq) VALUES ($1, $2, $3) ON CONFLICT (sink, chain) DO UPDATE SET seq = excluded.seq");
         command.Parameters.Add(new NpgsqlParameter { Value = sink });
@@ -285,7 +326,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
 
     public async Task<byte[]> AddSubjectKeyAsync(string tag, byte[] wrappedKey, CancellationToken cancellationToken)
     {
-        EnsureOpen();
+        EnsureWritable();
 
         // Two nodes may create a subject's key at once: the first insert wins and both use it.
         await using var command = _dataSource.CreateCommand(
@@ -320,7 +361,7 @@ public sealed partial class PostgresAuditStore : IAuditStore
 
     public async Task<bool> DeleteSubjectKeyAsync(string tag, CancellationToken cancellationToken)
     {
-        EnsureOpen();
+        EnsureWritable();
         await using var command = _dataSource.CreateCommand("DELETE FROM agentmesh_audit.subject_keys WHERE subject = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = tag });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -346,7 +387,6 @@ public sealed partial class PostgresAuditStore : IAuditStore
         }
     }
 
-
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private void EnsureOpen()
@@ -354,6 +394,26 @@ public sealed partial class PostgresAuditStore : IAuditStore
         if (!_open)
         {
             throw new InvalidOperationException("The audit store is not open: call InitializeAsync first.");
+        }
+    }
+
+    private void EnsureWritable()
+    {
+        EnsureOpen();
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("The audit store was opened read-only.");
+        }
+    }
+
+    private async Task EnsureSchemaExistsAsync(CancellationToken cancellationToken)
+    {
+        // The catalog is readable by every role, so a missing schema is told apart from one the role may not read.
+        await using var command = _dataSource.CreateCommand($"SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = '{PostgresAuditSchema.Schema}')");
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database {Description} holds no audit log: it has no schema {PostgresAuditSchema.Schema} (a node creates it on its first start).");
         }
     }
 
