@@ -25,7 +25,7 @@ public sealed class MigrateCommandTests
     }
 
     [Fact]
-    public async Task Migrate_Sqlite_CreatesTheDatabaseInTheDataFolder()
+    public async Task Migrate_Sqlite_CreatesTheDatabaseInADataFolderOfItsUserAlone()
     {
         var data = Path.Combine(Path.GetTempPath(), "agentmesh-cli-tests", Guid.NewGuid().ToString("N"));
 
@@ -34,6 +34,11 @@ public sealed class MigrateCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("schema version", result.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "agentmesh.db")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+        }
+
         Directory.Delete(data, recursive: true);
     }
 

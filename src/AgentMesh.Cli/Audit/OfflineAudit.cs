@@ -1,6 +1,7 @@
 using System.Reflection;
 using AgentMesh.Audit;
 using AgentMesh.Server.Audit;
+using AgentMesh.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -59,6 +60,12 @@ internal sealed class OfflineAudit(
         if (postgres is not null && AuditStorage.MissingSharedKey(options) is { } missing)
         {
             throw new InvalidOperationException(missing);
+        }
+
+        if (postgres is null)
+        {
+            // The node's own folder, as the node would create it: the audit database and key files go there.
+            DataFolder.Create(dataPath);
         }
 
         try

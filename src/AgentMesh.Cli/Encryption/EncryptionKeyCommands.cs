@@ -51,6 +51,11 @@ internal static class EncryptionKeyCommands
                 throw new InvalidOperationException($"{EncryptionOptions.Section}:KeyFile: the key file {path} does not exist.");
             }
 
+            if (string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), dataPath, StringComparison.Ordinal))
+            {
+                DataFolder.Create(dataPath);
+            }
+
             var audit = OpenAudit(result, dataPath, ClusterDatabase(result, stores), "encryption_key.rotate", output);
             await audit.RunAsync(async () =>
             {

@@ -49,6 +49,7 @@ internal static class MigrateCommand
             }
             else
             {
+                DataFolder.Create(dataPath);
                 var path = Path.Combine(dataPath, "agentmesh.db");
                 var audit = OfflineAudit.Open(settings, dataPath, postgres: null, Action, DataClassification.Internal, output.Error);
                 audit.ResourceId = path;

@@ -16,7 +16,7 @@ using Scalar.AspNetCore;
 namespace AgentMesh.Server.Hosting;
 
 /// <summary>Builds an AgentMesh node: the composition root, read top to bottom.</summary>
-public static class AgentMeshNode
+public static partial class AgentMeshNode
 {
     /// <summary>Creates a node from command-line arguments and the usual configuration sources (appsettings.json, <c>AgentMesh__…</c> variables).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -40,6 +40,9 @@ public static class AgentMeshNode
             builder.WebHost.UseUrls(NodeOptions.DefaultUrl);
         }
 
+        var dataPath = builder.Configuration[$"{NodeOptions.Section}:{nameof(NodeOptions.DataPath)}"] is { Length: > 0 } configured ? configured : new NodeOptions().DataPath;
+        DataFolder.Create(dataPath);
+
         builder.AddAgentMeshEngine();
         builder.AddAgentMeshEncryption();
         builder.AddAgentMeshStore();
@@ -53,6 +56,11 @@ public static class AgentMeshNode
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (DataFolder.OpenToOthers(dataPath) is { } mode)
+        {
+            LogDataFolderOpen(app.Logger, Path.GetFullPath(dataPath), Convert.ToString((int)mode, 8));
+        }
+
         app.UseAgentMeshPipeline();
         app.MapAgentMesh();
         return app;
@@ -75,4 +83,7 @@ public static class AgentMeshNode
         tenant.MapTasks();
         tenant.MapEvents();
     }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "The data folder {Path} can be opened by other users (mode {Mode}); it holds the databases and keys: restrict it to the node's user (chmod 700)")]
+    private static partial void LogDataFolderOpen(ILogger logger, string path, string mode);
 }
