@@ -266,6 +266,7 @@ internal static class BenchRun
         {
             ["tasks"] = settings.Tasks,
             ["agents"] = settings.Agents,
+            ["warmup"] = settings.Warmup,
             ["seconds"] = Math.Round(seconds, 3),
             ["tasksPerSecond"] = perSecond,
             ["latencyMs"] = new JsonObject { ["p50"] = latency.P50, ["p90"] = latency.P90, ["p99"] = latency.P99, ["max"] = latency.Max },

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Three cluster nodes on one PostgreSQL database, measured as docs/benchmarks.md reports them: a burn-down and the
+# latency at 1,000 tasks/s, each with `agentmesh bench --url` against the leader and against a follower, with every
+# node's CPU time per task read from /proc.
+#
+# The nodes run with the settings of the node `agentmesh bench` starts (warnings only in the log, no request rate
+# limits: the bench's agents share one key), share one encryption key file and audit keys made with `keys rotate`, and
+# listen on free loopback ports; the first to start leads. A new database is created for the run (owned by the nodes'
+# role, which must not be a superuser: row-level security) and dropped at the end.
+#
+#   bench/cluster-bench.sh ADMIN NODE [tasks=50000]
+#     ADMIN  libpq connection string for psql of a role that may create databases, e.g. "host=127.0.0.1 port=5432 user=postgres"
+#     NODE   Npgsql connection string of the nodes' role, without Database, e.g. "Host=127.0.0.1;Port=5432;Username=agentmesh;Password=…"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if (( $# < 2 )); then
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+fi
+admin=$1
+node_cs=$2
+tasks=${3:-50000}
+cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
+dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
+
+work=$(mktemp -d)
+database="agentmesh_bench_$(date +%s)_$$"
+role=$(sed -nE 's/.*(^|;) *(Username|User ID|User Id|UserName) *= *([^;]+).*/\3/Ip' <<< "$node_cs")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2> /dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2> /dev/null || true
+    done
+    psql "$admin" -q -c "DROP DATABASE IF EXISTS $database" > /dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql "$admin" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $database OWNER \"$role\"" > /dev/null
+pg="$node_cs;Database=$database"
+dotnet "$cli" keys rotate --data "$work/keys" > /dev/null
+keys=(--AgentMesh:Encryption:KeyFile "$work/keys/encryption.keys"
+      --AgentMesh:Audit:SigningKeyFile "$work/keys/audit-signing.key"
+      --AgentMesh:Audit:SubjectKeyFile "$work/keys/audit-subjects.key")
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+ports=()
+for n in 1 2 3; do
+    port=$(free_port)
+    dotnet "$cli" serve --store postgres --postgres "$pg" "${keys[@]}" --AgentMesh:Audit:Chain "bench-node$n" \
+        --data "$work/node$n" --urls "http://127.0.0.1:$port" \
+        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false > "$work/node$n.log" 2>&1 &
+    pids+=($!)
+    ports+=("$port")
+    ready=""
+    for _ in $(seq 150); do
+        if curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null; then
+            ready=yes
+            break
+        fi
+        sleep 0.2
+    done
+    if [[ -z "$ready" ]]; then
+        echo "node $n did not become ready; its log:" >&2
+        cat "$work/node$n.log" >&2
+        exit 1
+    fi
+done
+
+key=$(cat "$work/node1/admin.key")
+leader=${ports[0]}
+follower=${ports[1]}
+echo "three nodes on database $database: leader :$leader ($(curl -s "http://127.0.0.1:$leader/health/ready" | sed -E 's/.*"cluster":"([^"]*)".*/\1/')), followers :${ports[1]} :${ports[2]}"
+
+# The node's CPU time so far, in clock ticks (user + system).
+ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# run NAME PORT [bench options]: one bench against PORT; prints its figures and the leader's and the follower's CPU per task.
+run() {
+    local name=$1 port=$2
+    shift 2
+    local lead_before follow_before result
+    lead_before=$(ticks "${pids[0]}")
+    follow_before=$(ticks "${pids[1]}")
+    result=$(dotnet "$cli" bench --url "http://127.0.0.1:$port" --key "$key" "$@" --json | tail -n 1)
+    python3 - "$name" "$result" "$(( $(ticks "${pids[0]}") - lead_before ))" "$(( $(ticks "${pids[1]}") - follow_before ))" "$(getconf CLK_TCK)" << 'PY'
+import json, sys
+name, result, lead, follow, hz = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+ran = result["tasks"] + result["warmup"]  # the CPU was spent on the unmeasured warm-up too
+latency = result["latencyMs"]
+us = lambda ticks: ticks * 1_000_000 / hz / ran
+print(f"{name}: {result['tasksPerSecond']:,.0f} tasks/s, submit→start p50 {latency['p50']:.1f} ms, p99 {latency['p99']:.1f} ms; "
+      f"CPU per task (warm-up included): leader {us(lead):.0f} µs, follower {us(follow):.0f} µs")
+PY
+}
+
+run "burn-down through the leader  " "$leader" --tasks "$tasks" --agents 8 --concurrency 64
+run "burn-down through a follower  " "$follower" --tasks "$tasks" --agents 8 --concurrency 64
+run "1,000 tasks/s via the leader  " "$leader" --tasks 10000 --agents 4 --concurrency 16 --rate 1000
+run "1,000 tasks/s via a follower  " "$follower" --tasks 10000 --agents 4 --concurrency 16 --rate 1000
