@@ -21,7 +21,8 @@ public static partial class AgentMeshNode
     /// <summary>Creates a node from command-line arguments and the usual configuration sources (appsettings.json, <c>AgentMesh__…</c> variables).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder([.. args, SettingsFiles.NoTreeWatch]);
+        var settingsFiles = SettingsFiles.WatchByPolling(builder);
 
         // Defaults under every other source, so appsettings.json and AgentMesh__… variables still win.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
@@ -56,6 +57,7 @@ public static partial class AgentMeshNode
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(settingsFiles.Dispose);
         if (DataFolder.OpenToOthers(dataPath) is { } mode)
         {
             LogDataFolderOpen(app.Logger, Path.GetFullPath(dataPath), Convert.ToString((int)mode, 8));
