@@ -43,7 +43,6 @@ internal static class ServeCommand
     /// <summary>A node on <paramref name="dataPath"/>; extra <c>--Section:Key value</c> tokens reach its configuration.</summary>
     public static WebApplication Build(string dataPath, string urls, string[] extra, Action<WebApplicationBuilder>? configure)
     {
-        DataFolder.Create(dataPath);
         string[] args = ["--urls", urls, "--AgentMesh:Node:DataPath", dataPath, .. extra];
         return AgentMeshNode.Build(args, configure);
     }
