@@ -6,7 +6,7 @@
 # The nodes run with the settings of the node `agentmesh bench` starts (warnings only in the log, no request rate
 # limits: the bench's agents share one key), share one encryption key file and audit keys made with `keys rotate`, and
 # listen on free loopback ports; the first to start leads. A new database is created for the run (owned by the nodes'
-# role, which must not be a superuser: row-level security) and dropped at the end.
+# role, which must not be a superuser: row-level security) and dropped at the end (bench/cluster-nodes.sh).
 #
 #   bench/cluster-bench.sh ADMIN NODE [tasks=50000]
 #     ADMIN  libpq connection string for psql of a role that may create databases, e.g. "host=127.0.0.1 port=5432 user=postgres"
@@ -24,57 +24,12 @@ tasks=${3:-50000}
 cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
 dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
 
-work=$(mktemp -d)
-database="agentmesh_bench_$(date +%s)_$$"
-role=$(sed -nE 's/.*(^|;) *(Username|User ID|User Id|UserName) *= *([^;]+).*/\3/Ip' <<< "$node_cs")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2> /dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2> /dev/null || true
-    done
-    psql "$admin" -q -c "DROP DATABASE IF EXISTS $database" > /dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-psql "$admin" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $database OWNER \"$role\"" > /dev/null
-pg="$node_cs;Database=$database"
-dotnet "$cli" keys rotate --data "$work/keys" > /dev/null
-keys=(--AgentMesh:Encryption:KeyFile "$work/keys/encryption.keys"
-      --AgentMesh:Audit:SigningKeyFile "$work/keys/audit-signing.key"
-      --AgentMesh:Audit:SubjectKeyFile "$work/keys/audit-subjects.key")
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-ports=()
+source bench/cluster-nodes.sh
 for n in 1 2 3; do
-    port=$(free_port)
-    dotnet "$cli" serve --store postgres --postgres "$pg" "${keys[@]}" --AgentMesh:Audit:Chain "bench-node$n" \
-        --data "$work/node$n" --urls "http://127.0.0.1:$port" \
-        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false > "$work/node$n.log" 2>&1 &
-    pids+=($!)
-    ports+=("$port")
-    ready=""
-    for _ in $(seq 150); do
-        if curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null; then
-            ready=yes
-            break
-        fi
-        sleep 0.2
-    done
-    if [[ -z "$ready" ]]; then
-        echo "node $n did not become ready; its log:" >&2
-        cat "$work/node$n.log" >&2
-        exit 1
-    fi
+    start_node "bench-node$n"
 done
 
-key=$(cat "$work/node1/admin.key")
+key=$(cat "$work/bench-node1/admin.key")
 leader=${ports[0]}
 follower=${ports[1]}
 echo "three nodes on database $database: leader :$leader ($(curl -s "http://127.0.0.1:$leader/health/ready" | sed -E 's/.*"cluster":"([^"]*)".*/\1/')), followers :${ports[1]} :${ports[2]}"

@@ -29,6 +29,22 @@ public sealed partial class PostgresMeshStore
     public Task<IReadOnlyList<ApiKeyRecord>> LoadKeysAsync(CancellationToken cancellationToken) =>
         QueryAsync(AllTenants, new NpgsqlBatchCommand(DirectoryRows.SelectKeys), DirectoryRows.ReadKey, cancellationToken);
 
+    /// <summary>One tenant by id, or null; what a node that does not hold the directory in memory reads on a cache miss.</summary>
+    public async Task<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var found = await QueryAsync(AllTenants, Statements.Positional(DirectoryRows.SelectTenants + " WHERE id = $1", id), DirectoryRows.ReadTenant, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>One API key by id (revoked or not), or null; what a node that does not hold the directory in memory reads on a cache miss.</summary>
+    public async Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var found = await QueryAsync(AllTenants, Statements.Positional(DirectoryRows.SelectKeys + " WHERE id = $1", id), DirectoryRows.ReadKey, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
     /// <inheritdoc />
     public Task<IReadOnlyList<AgentRecord>> LoadAgentsAsync(CancellationToken cancellationToken) =>
         QueryAsync(AllTenants, new NpgsqlBatchCommand(DirectoryRows.SelectAgents), DirectoryRows.ReadAgent, cancellationToken);

@@ -26,6 +26,9 @@ internal sealed class Buckets : IAsyncDisposable
 
     public RedisConnection Connection { get; }
 
+    /// <summary>The pipelines the buckets call Redis through.</summary>
+    public DependencyPipelines Pipelines => _services.GetRequiredService<DependencyPipelines>();
+
     public RedisTokenBuckets Shared { get; }
 
     /// <summary>The state of the <c>Redis</c> pipeline's breaker.</summary>

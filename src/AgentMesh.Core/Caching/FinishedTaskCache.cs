@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
-using AgentMesh.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 
@@ -28,12 +27,10 @@ public sealed partial class FinishedTaskCache : IDisposable
     private readonly HybridCacheEntryOptions _readOptions;
     private readonly HybridCacheEntryOptions _sharedOptions;
     private readonly HybridCacheEntryOptions _localOptions;
+    private readonly HybridCacheEntryOptions _peekOptions;
     private readonly ConcurrentDictionary<Guid, Revival> _revived = new();
     private readonly ConcurrentDictionary<string, string[]> _tags = new(StringComparer.Ordinal);
-    private readonly Meter _meter;
-    private readonly Counter<long> _hits;
-    private readonly Counter<long> _misses;
-    private readonly TagList _kind = new() { { "kind", Kind } };
+    private readonly TagList _kind;
 
     /// <param name="cache">The node's hybrid cache.</param>
     /// <param name="options">The cache's settings.</param>
@@ -63,14 +60,18 @@ public sealed partial class FinishedTaskCache : IDisposable
             LocalCacheExpiration = options.LocalExpiration,
             Flags = HybridCacheEntryFlags.DisableDistributedCacheWrite,
         };
-        _meter = meterFactory?.Create(MeshTelemetry.Name) ?? new Meter(MeshTelemetry.Name);
-        _hits = _meter.CreateCounter<long>("agentmesh.cache.hits", "{read}", "Reads of finished tasks answered by the cache (memory or Redis), by kind.");
-        _misses = _meter.CreateCounter<long>("agentmesh.cache.misses", "{read}", "Reads of finished tasks that went to the store, by kind.");
-
-        // Exported from the start, so a hit ratio reads 0 of 0 rather than nothing.
-        _hits.Add(0, _kind);
-        _misses.Add(0, _kind);
+        _peekOptions = new HybridCacheEntryOptions
+        {
+            Expiration = options.Expiration,
+            LocalCacheExpiration = options.LocalExpiration,
+            Flags = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite,
+        };
+        Counters = new CacheCounters(meterFactory);
+        _kind = Counters.Kind(Kind);
     }
+
+    /// <summary>The hit and miss counters of this node's read caches.</summary>
+    public CacheCounters Counters { get; }
 
     /// <summary>Whether the cache has a shared level in Redis (L2).</summary>
     public bool IsShared { get; }
@@ -88,7 +89,7 @@ public sealed partial class FinishedTaskCache : IDisposable
         catch (TaskNotStoredException)
         {
             // Not found is not cached: the answer to an unknown id costs a store read, as without a cache.
-            _misses.Add(1, _kind);
+            Counters.Miss(_kind);
             return null;
         }
 
@@ -99,7 +100,7 @@ public sealed partial class FinishedTaskCache : IDisposable
             task = await store.GetTaskAsync(tenant, id, cancellationToken);
             if (task is null)
             {
-                _misses.Add(1, _kind);
+                Counters.Miss(_kind);
                 return null;
             }
 
@@ -110,7 +111,50 @@ public sealed partial class FinishedTaskCache : IDisposable
             await _cache.SetAsync(key, task, _sharedOptions, Tags(tenant), cancellationToken);
         }
 
-        (lookup.Loaded ? _misses : _hits).Add(1, _kind);
+        if (lookup.Loaded)
+        {
+            Counters.Miss(_kind);
+        }
+        else
+        {
+            Counters.Hit(_kind);
+        }
+
+        return task;
+    }
+
+    /// <summary>
+    /// The task as a node that does not run the engine (a cluster follower) may answer it: from the cache only in a
+    /// status no operation leaves, otherwise from <paramref name="store"/>, which has every acknowledged change. Such a
+    /// node never learns of a retry, so it caches nothing a retry could change. Null when the task does not exist in this tenant.
+    /// </summary>
+    public async ValueTask<MeshTask?> GetFinalOrStoredAsync(IMeshStore store, string tenant, Guid id, CancellationToken cancellationToken)
+    {
+        var key = Key(tenant, id);
+        var lookup = new Lookup(store, tenant, id);
+        MeshTask task;
+        try
+        {
+            task = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadAsync(ct), _peekOptions, Tags(tenant), cancellationToken);
+        }
+        catch (TaskNotStoredException)
+        {
+            Counters.Miss(_kind);
+            return null;
+        }
+
+        if (!lookup.Loaded)
+        {
+            Counters.Hit(_kind);
+            return task;
+        }
+
+        Counters.Miss(_kind);
+        if (IsFinal(task.Status))
+        {
+            await _cache.SetAsync(key, task, IsShared ? _sharedOptions : _localOptions, Tags(tenant), cancellationToken);
+        }
+
         return task;
     }
 
@@ -205,7 +249,7 @@ public sealed partial class FinishedTaskCache : IDisposable
     // One array per tenant, made once: a read then allocates no tag list.
     private string[] Tags(string tenant) => _tags.GetOrAdd(tenant, static t => ["tenant:" + t]);
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose() => Counters.Dispose();
 
     private sealed class Lookup(IMeshStore store, string tenant, Guid id)
     {

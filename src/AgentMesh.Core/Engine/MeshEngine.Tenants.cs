@@ -170,6 +170,12 @@ public sealed partial class MeshEngine
         }
 
         await WhenCommitted(commit);
+        if (_keyRevocations is not null)
+        {
+            // Not the caller's to cancel: once committed, the revocation must reach every node that caches keys.
+            await _keyRevocations.RevokedAsync(revoked, CancellationToken.None);
+        }
+
         return revoked;
     }
 
@@ -187,7 +193,7 @@ public sealed partial class MeshEngine
             _keys.TryGetValue(id, out key);
         }
 
-        return key is { RevokedAt: null } && ApiKeySecret.Matches(secret, key.SecretHash) ? key : null;
+        return key is not null && key.Accepts(secret) ? key : null;
     }
 
     /// <summary>Creates the first system administrator key if none exists; returns its text, or null when one exists.</summary>

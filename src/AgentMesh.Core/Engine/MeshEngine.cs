@@ -45,6 +45,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly Ids.TimeOrderedIds _taskIds;
     private readonly CancellationTokenSource _stopping = new();
     private readonly FinishedTaskCache? _finishedTasks;
+    private readonly IKeyRevocationListener? _keyRevocations;
     private Task? _commitLoop;
     private Task? _warming;
     private Task? _dispatchLoop;
@@ -59,10 +60,12 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         TimeProvider time,
         ILogger<MeshEngine> logger,
         IMeterFactory? meterFactory = null,
-        FinishedTaskCache? finishedTasks = null)
+        FinishedTaskCache? finishedTasks = null,
+        IKeyRevocationListener? keyRevocations = null)
     {
         _store = store;
         _finishedTasks = finishedTasks;
+        _keyRevocations = keyRevocations;
         _options = options.Value;
         _time = time;
         _logger = logger;

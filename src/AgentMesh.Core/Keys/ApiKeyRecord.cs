@@ -20,4 +20,7 @@ public sealed record ApiKeyRecord
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>Whether this key, as recorded, lets in the holder of <paramref name="secret"/>: not revoked and the secret matches.</summary>
+    public bool Accepts(string secret) => RevokedAt is null && ApiKeySecret.Matches(secret, SecretHash);
 }

@@ -28,4 +28,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 4221, Level = LogLevel.Information, Message = "Redis answers cache reads again: the shared cache level is used")]
     public static partial void CacheShared(ILogger logger);
+
+    [LoggerMessage(EventId = 4230, Level = LogLevel.Warning, Message = "Redis did not answer for the directory version ({Reason}); followers forward every request to the leader until it answers again")]
+    public static partial void DirectoryUnknown(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 4231, Level = LogLevel.Information, Message = "Redis answers for the directory version again")]
+    public static partial void DirectoryKnown(ILogger logger);
 }

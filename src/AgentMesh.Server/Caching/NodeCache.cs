@@ -1,7 +1,10 @@
 using AgentMesh.Caching;
+using AgentMesh.Keys;
 using AgentMesh.Redis;
 using AgentMesh.Redis.Caching;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Tasks;
+using AgentMesh.Tenants;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
@@ -10,7 +13,8 @@ namespace AgentMesh.Server.Caching;
 
 /// <summary>
 /// The read cache of finished tasks (<c>AgentMesh:Cache</c>): a <see cref="HybridCache"/> with this node's memory as L1
-/// and, when the node has Redis (<c>ConnectionStrings:Redis</c>), Redis as L2 over the node's one connection.
+/// and, when the node has Redis (<c>ConnectionStrings:Redis</c>), Redis as L2 over the node's one connection. A cluster
+/// node with Redis also caches keys and tenants, so that as a follower it answers reads itself (<see cref="FollowerReads"/>).
 /// </summary>
 internal static class NodeCache
 {
@@ -35,7 +39,7 @@ internal static class NodeCache
             builder.Services.AddSingleton<IDistributedCache>(static sp => sp.GetRequiredService<RedisDistributedCache>());
         }
 
-        builder.Services.AddHybridCache(o =>
+        var hybrid = builder.Services.AddHybridCache(o =>
             {
                 o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = options.Expiration, LocalCacheExpiration = options.LocalExpiration };
                 o.ReportTagMetrics = false;
@@ -48,6 +52,14 @@ internal static class NodeCache
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FinishedTaskCache>>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        if (shared && ClusterServices.IsCluster(builder.Configuration))
+        {
+            // Followers answer reads themselves, keys and tenants through the cache under the leader's directory version.
+            hybrid.AddSerializer(new DirectoryEntrySerializer<ApiKeyRecord>(DirectoryCacheJsonContext.Default.ApiKeyRecord))
+                .AddSerializer(new DirectoryEntrySerializer<Tenant>(DirectoryCacheJsonContext.Default.Tenant));
+            builder.Services.AddAgentMeshFollowerReads();
+        }
+
         return builder;
     }
 }

@@ -21,12 +21,16 @@ internal sealed partial class ClusterCoordinator(
     PostgresMeshStore store,
     BootstrapKey bootstrapKey,
     IServer server,
+    TimeProvider time,
+    IServiceProvider services,
     IHostApplicationLifetime lifetime,
     IOptions<ClusterOptions> options,
-    ILogger<ClusterCoordinator> logger) : IHostedLifecycleService, IAsyncDisposable
+    ILogger<ClusterCoordinator> logger,
+    DirectoryVersionPublisher? directory = null) : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+    private Task? _warming;
     private string _url = "";
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -54,6 +58,11 @@ internal sealed partial class ClusterCoordinator(
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_warming is not null)
+        {
+            await _warming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (state.Role == ClusterRole.Leader)
@@ -105,14 +114,17 @@ internal sealed partial class ClusterCoordinator(
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
         var lease = options.Value.LeaseDuration;
+        var asked = time.GetTimestamp();
         if (state.Role == ClusterRole.Leader)
         {
             if (!await leadership.RenewAsync(state.NodeId, state.Epoch, lease, cancellationToken))
             {
                 LogDeposed(logger, state.NodeId, state.Epoch);
                 lifetime.StopApplication();
+                return;
             }
 
+            state.Held(HeldUntil(asked, lease));
             return;
         }
 
@@ -125,6 +137,12 @@ internal sealed partial class ClusterCoordinator(
             }
 
             state.Follow(new Uri(leader.Url), leader.Epoch);
+            if (_warming is null && services.GetService<FollowerReads>() is { } reads)
+            {
+                // Resolved only now: the caches' metrics exist once the host has started.
+                _warming = Task.Run(() => reads.WarmAsync(_stopping.Token), CancellationToken.None);
+            }
+
             return;
         }
 
@@ -135,12 +153,21 @@ internal sealed partial class ClusterCoordinator(
         }
 
         // Fence first: from here on, only this node's commits are accepted, so the state it loads is final.
+        state.Held(HeldUntil(asked, lease));
         store.Fence = new LeaderFence(state.NodeId, epoch);
+        if (directory is not null)
+        {
+            // Before anything can change a key: followers learn that the directory they cached belongs to an older leader.
+            await directory.StartAsync(epoch, cancellationToken);
+        }
+
         await engine.StartAsync(cancellationToken);
         await bootstrapKey.StartAsync(cancellationToken);
         state.Lead(epoch);
         LogLeading(logger, state.NodeId, _url, epoch);
     }
+
+    private long HeldUntil(long asked, TimeSpan lease) => asked + (long)(lease.TotalSeconds * time.TimestampFrequency);
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "Node {NodeId} leads the cluster at {Url} (epoch {Epoch})")]
     private static partial void LogLeading(ILogger logger, string nodeId, string url, long epoch);

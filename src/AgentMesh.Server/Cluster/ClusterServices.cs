@@ -1,6 +1,13 @@
+using AgentMesh.Caching;
+using AgentMesh.Keys;
 using AgentMesh.PostgreSql;
+using AgentMesh.Redis;
+using AgentMesh.Redis.Caching;
+using AgentMesh.Resilience;
+using AgentMesh.Server.Caching;
 using AgentMesh.Server.Hosting;
 using AgentMesh.Storage;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Cluster;
@@ -36,7 +43,32 @@ internal static class ClusterServices
         return services;
     }
 
-    /// <summary>Forwarding, first in the pipeline after the request id, so a follower neither authenticates nor limits what it forwards.</summary>
+    /// <summary>
+    /// A follower's own answers to reads (with Redis and the read cache): the directory version the leader publishes and
+    /// the follower reads, and the directory cache.
+    /// </summary>
+    public static IServiceCollection AddAgentMeshFollowerReads(this IServiceCollection services)
+    {
+        services.AddSingleton(static sp => new RedisDirectoryVersion(
+            sp.GetRequiredService<RedisConnection>(),
+            sp.GetRequiredService<DependencyPipelines>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RedisDirectoryVersion>>()));
+        services.AddSingleton<DirectoryVersionPublisher>();
+        services.AddSingleton<IKeyRevocationListener>(static sp => sp.GetRequiredService<DirectoryVersionPublisher>());
+        services.AddSingleton(static sp => new DirectoryCache(
+            sp.GetRequiredService<HybridCache>(),
+            sp.GetRequiredService<PostgresMeshStore>(),
+            sp.GetRequiredService<IOptions<CacheOptions>>().Value,
+            sp.GetRequiredService<FinishedTaskCache>().Counters));
+        services.AddSingleton<FollowerReads>();
+        return services;
+    }
+
+    /// <summary>
+    /// Forwarding, first in the pipeline after the request id, so a follower neither authenticates nor limits what it
+    /// forwards; a read it answers itself goes on through the pipeline like a leader's.
+    /// </summary>
     public static void UseLeaderForwarding(this WebApplication app)
     {
         if (app.Services.GetService<ClusterState>() is null)

@@ -4,6 +4,7 @@ namespace AgentMesh.Server.Cluster;
 public sealed class ClusterState
 {
     private volatile Snapshot _current = new(ClusterRole.Starting, null, 0);
+    private long _leaseHeldUntil;
 
     public ClusterState(string nodeId)
     {
@@ -18,6 +19,14 @@ public sealed class ClusterState
     public Uri? LeaderUrl => _current.LeaderUrl;
 
     public long Epoch => _current.Epoch;
+
+    /// <summary>
+    /// While leading: the <see cref="TimeProvider"/> timestamp until which this node surely holds the lease — the lease's
+    /// duration from the moment it last asked to take or renew it. No other node can lead before then.
+    /// </summary>
+    public long LeaseHeldUntil => Volatile.Read(ref _leaseHeldUntil);
+
+    internal void Held(long until) => Volatile.Write(ref _leaseHeldUntil, until);
 
     internal void Lead(long epoch) => _current = new Snapshot(ClusterRole.Leader, null, epoch);
 

@@ -6,12 +6,16 @@ namespace AgentMesh.Server.Cluster;
 /// On a follower, the API (<c>/v1/…</c> and <c>/health/detail</c>) is forwarded to the leader as it came —
 /// credentials, body and all — and the leader's answer streamed back, long polls and event streams
 /// included. Health, metrics and documentation stay local. A request already forwarded once is never
-/// forwarded again (two nodes that disagree about the leader answer 503 until they agree).
+/// forwarded again (two nodes that disagree about the leader answer 503 until they agree). With Redis and the read cache,
+/// a follower answers the reads marked <see cref="ServedByFollowers"/> itself, under the directory version it reads for
+/// each of them (<see cref="FollowerReads"/>), and forwards them too when it cannot read one. Every answer names the node
+/// that made it in <c>X-AgentMesh-Node</c>.
 /// </summary>
-internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFactory clients, ILogger<LeaderForwarding> logger)
+internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFactory clients, IServiceProvider services, ILogger<LeaderForwarding> logger)
 {
     public const string ClientName = "agentmesh-cluster";
     public const string ForwardedHeader = "X-AgentMesh-Forwarded-By";
+    public const string NodeHeader = "X-AgentMesh-Node";
 
     // Hop-by-hop headers (RFC 9110 §7.6.1) and Host are the connection's own, never passed on.
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
@@ -20,6 +24,9 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
         "Transfer-Encoding", "Upgrade", "Host",
     };
 
+    // Resolved at the first request, not when the pipeline is built: the caches' metrics exist only once the host has started.
+    private readonly Lazy<FollowerReads?> _reads = new(services.GetService<FollowerReads>);
+
     public static bool IsForwarded(PathString path) =>
         path.StartsWithSegments("/v1") || path.StartsWithSegments("/health/detail");
 
@@ -27,6 +34,16 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
     {
         if (state.Role == ClusterRole.Leader || !IsForwarded(http.Request.Path))
         {
+            http.Response.Headers[NodeHeader] = state.NodeId;
+            await next(http);
+            return;
+        }
+
+        if (state.Role == ClusterRole.Follower && _reads.Value is { } reads && http.GetEndpoint()?.Metadata.GetMetadata<ServedByFollowers>() is not null
+            && await reads.VersionAsync(http.RequestAborted) is { } version)
+        {
+            http.Features.Set(new FollowerRead(version));
+            http.Response.Headers[NodeHeader] = state.NodeId;
             await next(http);
             return;
         }
@@ -123,8 +140,9 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
         }
     }
 
-    private static Task UnavailableAsync(HttpContext http, string code, string detail)
+    private Task UnavailableAsync(HttpContext http, string code, string detail)
     {
+        http.Response.Headers[NodeHeader] = state.NodeId;
         http.Response.Headers.RetryAfter = "1";
         return Problems.Make(http, StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(http);
     }

@@ -32,6 +32,7 @@ public static class NodeServices
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MeshEngine>();
+        builder.Services.AddSingleton<NodeReads>();
         if (ClusterServices.IsCluster(builder.Configuration))
         {
             // The engine runs on the leader only: the coordinator starts it when this node takes the lease.

@@ -24,7 +24,7 @@ internal sealed partial class RateLimitMiddleware(RequestDelegate next, RequestB
         }
 
         var credential = Credential(http, out var tenant);
-        var tenantRate = tenant is null ? null : buckets.TenantRate(tenant);
+        var tenantRate = tenant is null ? null : await buckets.TenantRateAsync(http, tenant);
         var (byCredential, tenantAnswer) = await buckets.TakeAsync(credential, tenantRate is null ? null : tenant, http.RequestAborted);
         if (!byCredential.Admitted)
         {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using AgentMesh.Engine;
 using AgentMesh.Redis.RateLimits;
+using AgentMesh.Server.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.RateLimits;
@@ -18,7 +18,7 @@ internal sealed class RequestBuckets : IDisposable
     private const string CredentialBucket = "credential:";
 
     private readonly RateLimitOptions _options;
-    private readonly MeshEngine _engine;
+    private readonly NodeReads _reads;
     private readonly RedisTokenBuckets? _shared;
     private readonly RateLimitMetrics? _metrics;
 
@@ -29,10 +29,10 @@ internal sealed class RequestBuckets : IDisposable
     private readonly PartitionedRateLimiter<string> _tenants;
     private readonly PartitionedRateLimiter<CredentialKey> _credentials;
 
-    public RequestBuckets(IOptions<RateLimitOptions> options, MeshEngine engine, RedisTokenBuckets? shared = null, RateLimitMetrics? metrics = null)
+    public RequestBuckets(IOptions<RateLimitOptions> options, NodeReads reads, RedisTokenBuckets? shared = null, RateLimitMetrics? metrics = null)
     {
         _options = options.Value;
-        _engine = engine;
+        _reads = reads;
         _shared = shared;
         _metrics = metrics;
         _tenantBucket = tenant => Bucket(_tenantRates[tenant], _options.TenantBurstMultiple);
@@ -46,26 +46,17 @@ internal sealed class RequestBuckets : IDisposable
     public int CredentialBurst => RateLimitOptions.Burst(_options.PerKeyRequestsPerSecond, _options.PerKeyBurstMultiple);
 
     /// <summary>The tenant's rate, or <see langword="null"/> for a tenant that does not exist (its requests answer 404).</summary>
-    public int? TenantRate(string tenant)
-    {
-        if (_tenantRates.TryGetValue(tenant, out var rate))
-        {
-            return rate;
-        }
+    public ValueTask<int?> TenantRateAsync(HttpContext http, string tenant) =>
+        _tenantRates.TryGetValue(tenant, out var rate) ? ValueTask.FromResult<int?>(rate) : FindTenantRateAsync(http, tenant);
 
-        if (_engine.GetTenant(tenant) is not { } found)
-        {
-            return null;
-        }
-
-        return _tenantRates.GetOrAdd(tenant, found.Quotas.RequestsPerSecond);
-    }
+    private async ValueTask<int?> FindTenantRateAsync(HttpContext http, string tenant) =>
+        await _reads.GetTenantAsync(http, tenant) is { } found ? _tenantRates.GetOrAdd(tenant, found.Quotas.RequestsPerSecond) : null;
 
     public int TenantBurst(int rate) => RateLimitOptions.Burst(rate, _options.TenantBurstMultiple);
 
     /// <summary>
     /// Takes one token from the credential's bucket and, when it admits and <paramref name="tenant"/> is given (a
-    /// tenant <see cref="TenantRate"/> found), one from the tenant's. With Redis, both in one round trip.
+    /// tenant <see cref="TenantRateAsync"/> found), one from the tenant's. With Redis, both in one round trip.
     /// </summary>
     public ValueTask<RequestAnswers> TakeAsync(CredentialKey credential, string? tenant, CancellationToken cancellationToken)
     {

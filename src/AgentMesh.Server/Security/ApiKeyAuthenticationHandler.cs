@@ -1,38 +1,38 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using AgentMesh.Engine;
+using AgentMesh.Server.Cluster;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Server.Security;
 
-/// <summary>Authenticates <c>Authorization: Bearer amk_…</c> API keys against the engine's key table.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer amk_…</c> API keys: against the engine's key table, or on a request a cluster follower answers itself, the directory cache.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    MeshEngine engine)
+    NodeReads reads)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'."));
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'.");
         }
 
-        var key = engine.Authenticate(header["Bearer ".Length..].Trim());
+        var key = await reads.AuthenticateAsync(Context, header["Bearer ".Length..].Trim());
         if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The key is unknown or revoked."));
+            return AuthenticateResult.Fail("The key is unknown or revoked.");
         }
 
         var claims = new List<Claim> { new(CallerClaims.KeyId, key.Id) };
@@ -48,7 +48,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         claims.AddRange(key.Roles.Select(static role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }
 

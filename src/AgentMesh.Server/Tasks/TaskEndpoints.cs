@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Server.Audit;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Storage;
@@ -19,8 +20,8 @@ internal static partial class TaskEndpoints
         var tasks = tenant.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapPost("/", SubmitAsync).RequireAccess(Access.Submit).Accepts<TaskSubmission>("application/json");
         tenant.MapPost("/tasks:batch", SubmitBatchAsync).WithTags("Tasks").RequireAccess(Access.Submit).Accepts<BatchSubmitRequest>("application/json");
-        tasks.MapGet("/", ListAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential);
-        tasks.MapGet("/{taskId}", GetAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential);
+        tasks.MapGet("/", ListAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential).WithMetadata(ServedByFollowers.Instance);
+        tasks.MapGet("/{taskId}", GetAsync).RequireAccess(Access.Read).AuditReads(DataClassification.Confidential).WithMetadata(ServedByFollowers.Instance);
         tasks.MapPost("/{taskId}/cancel", CancelAsync).RequireAccess(Access.Submit);
         tasks.MapPost("/{taskId}/retry", RetryAsync).RequireAccess(Access.Operate);
         tasks.MapPost("/{taskId}/approve", (string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken ct) => ApproveAsync(tenant, taskId, true, http, engine, ct)).RequireAccess(Access.Operate);
@@ -76,26 +77,26 @@ internal static partial class TaskEndpoints
             : TypedResults.Ok(page);
     }
 
-    private static async Task<Results<Ok<MeshTask>, ProblemHttpResult>> GetAsync(string tenant, string taskId, HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MeshTask>, ProblemHttpResult>> GetAsync(string tenant, string taskId, HttpContext http, NodeReads reads, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(taskId, out var id))
         {
             return Problems.From(http, Validation.MeshError.TaskNotFound(taskId));
         }
 
-        if (!engine.TenantExists(tenant))
+        if (await reads.GetTenantAsync(http, tenant) is null)
         {
             return Problems.TenantNotFound(http, tenant);
         }
 
-        var task = await engine.GetTaskAsync(tenant, id, cancellationToken);
+        var task = await reads.GetTaskAsync(http, tenant, id, cancellationToken);
         return task is null ? Problems.From(http, Validation.MeshError.TaskNotFound(id)) : TypedResults.Ok(task);
     }
 
     private static async Task<Results<Ok<ItemsPage<MeshTask>>, ProblemHttpResult>> ListAsync(
         string tenant,
         HttpContext http,
-        MeshEngine engine,
+        NodeReads reads,
         CancellationToken cancellationToken,
         string? status = null,
         string? type = null,
@@ -155,7 +156,8 @@ internal static partial class TaskEndpoints
             return Problems.From(http, Validation.MeshError.Invalid(errors));
         }
 
-        var page = await engine.ListTasksAsync(
+        var page = await reads.ListTasksAsync(
+            http,
             new TaskQuery { Tenant = tenant, Status = wanted, Type = type, AgentId = agent, CorrelationId = correlationId, ParentTaskId = parent, Limit = limit ?? 100, Cursor = after },
             cancellationToken);
         return page.IsSuccess

@@ -1,6 +1,7 @@
 using AgentMesh.Audit;
 using AgentMesh.Engine;
 using AgentMesh.Server.Audit;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using AgentMesh.Tenants;
@@ -15,7 +16,7 @@ internal static class TenantEndpoints
         var tenants = api.MapGroup("/tenants").WithTags("Tenants");
         tenants.MapPost("/", CreateAsync).RequireAccess(Access.SystemAdmin).Accepts<CreateTenantRequest>("application/json");
         tenants.MapGet("/", List).RequireAccess(Access.SystemAdmin).AuditReads(DataClassification.Internal);
-        tenants.MapGet("/{tenant}", Get).RequireAccess(Access.ReadTenant);
+        tenants.MapGet("/{tenant}", GetAsync).RequireAccess(Access.ReadTenant).WithMetadata(ServedByFollowers.Instance);
     }
 
     private static async Task<Results<Created<Tenant>, ProblemHttpResult>> CreateAsync(HttpContext http, MeshEngine engine, CancellationToken cancellationToken)
@@ -34,6 +35,6 @@ internal static class TenantEndpoints
 
     private static Ok<ItemsPage<Tenant>> List(MeshEngine engine) => TypedResults.Ok(new ItemsPage<Tenant>(engine.ListTenants()));
 
-    private static Results<Ok<Tenant>, ProblemHttpResult> Get(string tenant, HttpContext http, MeshEngine engine) =>
-        engine.GetTenant(tenant) is { } found ? TypedResults.Ok(found) : Problems.TenantNotFound(http, tenant);
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> GetAsync(string tenant, HttpContext http, NodeReads reads) =>
+        await reads.GetTenantAsync(http, tenant) is { } found ? TypedResults.Ok(found) : Problems.TenantNotFound(http, tenant);
 }

@@ -1,0 +1,85 @@
+using AgentMesh.Caching;
+using AgentMesh.Keys;
+using AgentMesh.PostgreSql;
+using AgentMesh.Redis.Caching;
+using AgentMesh.Server.Caching;
+using AgentMesh.Storage;
+using AgentMesh.Tasks;
+using AgentMesh.Tenants;
+using AgentMesh.Validation;
+
+namespace AgentMesh.Server.Cluster;
+
+/// <summary>
+/// What a cluster follower answers itself instead of forwarding to the leader (endpoints marked
+/// <see cref="ServedByFollowers"/>), when it has Redis and the read cache: it authenticates API keys and finds tenants
+/// through the <see cref="DirectoryCache"/>, and reads tasks from the shared cache or PostgreSQL (pages of them from
+/// PostgreSQL, as the leader does). Each such request first
+/// reads the directory version; without one it is forwarded like any other.
+/// </summary>
+internal sealed partial class FollowerReads(
+    RedisDirectoryVersion versions, DirectoryCache directory, FinishedTaskCache tasks, PostgresMeshStore store, ILogger<FollowerReads> logger)
+{
+    /// <summary>The directory version this request is answered under; null when it is unknown (the request is forwarded).</summary>
+    public ValueTask<string?> VersionAsync(CancellationToken cancellationToken) => versions.ReadAsync(cancellationToken);
+
+    /// <summary>The key a bearer text stands for under <paramref name="version"/>, if it is valid and not revoked.</summary>
+    public async ValueTask<ApiKeyRecord?> AuthenticateAsync(string version, string text, CancellationToken cancellationToken)
+    {
+        if (!ApiKeySecret.TryParse(text, out var id, out var secret))
+        {
+            return null;
+        }
+
+        var key = await directory.GetKeyAsync(version, id, cancellationToken);
+        return key is not null && key.Accepts(secret) ? key : null;
+    }
+
+    public ValueTask<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken) => directory.GetTenantAsync(id, cancellationToken);
+
+    public ValueTask<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken) =>
+        tasks.GetFinalOrStoredAsync(store, tenant, id, cancellationToken);
+
+    /// <summary>A page of a tenant's tasks from PostgreSQL, as the leader reads it too.</summary>
+    public async ValueTask<MeshResult<TaskPage>> ListTasksAsync(TaskQuery query, CancellationToken cancellationToken) =>
+        await directory.GetTenantAsync(query.Tenant, cancellationToken) is null
+            ? MeshError.TenantNotFound(query.Tenant)
+            : await store.ListTasksAsync(query, cancellationToken);
+
+    /// <summary>Reads every key and tenant into the directory cache under the current version; never throws (reads fill the cache instead).</summary>
+    public async Task WarmAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            if (await versions.ReadAsync(cancellationToken) is not { } version)
+            {
+                LogNotWarmed(logger, null);
+                return;
+            }
+
+            var (keys, tenants) = await directory.WarmAsync(version, cancellationToken);
+            var milliseconds = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogWarmed(logger, keys, tenants, milliseconds);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNotWarmed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 2321, Level = LogLevel.Information, Message = "Directory cache warmed with {Keys} keys and {Tenants} tenants in {Milliseconds} ms")]
+    private static partial void LogWarmed(ILogger logger, int keys, int tenants, double milliseconds);
+
+    [LoggerMessage(EventId = 2322, Level = LogLevel.Warning, Message = "Warming the directory cache did not finish; reads fill it instead")]
+    private static partial void LogNotWarmed(ILogger logger, Exception? exception);
+}
+
+/// <summary>Set on a request a follower answers itself: the directory version it read for it.</summary>
+internal sealed record FollowerRead(string Version);
+
+/// <summary>Marks an endpoint a follower may answer itself (a read that needs nothing only the leader holds).</summary>
+internal sealed class ServedByFollowers
+{
+    public static ServedByFollowers Instance { get; } = new();
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AgentMesh.TestKit.Services;
+
+namespace AgentMesh.EndToEnd.Tests;
+
+/// <summary>
+/// A cluster follower with Redis answers task and tenant reads itself, keys through its cache, and never takes a key
+/// whose revocation was acknowledged — on any node, right after, and while Redis is down.
+/// </summary>
+public sealed class FollowerReadTests(PostgresServer postgres)
+{
+    private const string NodeHeader = "X-AgentMesh-Node";
+
+    private static readonly string[] ViewerRole = ["viewer"];
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Follower_AnswersReadsItself_AndRefusesEveryKeyRightAfterItsRevocationIsAcknowledged()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var cluster = await StartAsync(redis);
+        using var leader = Http(cluster, 0, cluster.AdminKey);
+        using var follower = Http(cluster, 1, cluster.AdminKey);
+
+        // The follower read the directory when it started following: the bootstrap admin key, no tenant yet.
+        await cluster.Nodes[1]!.WaitForLineAsync("Directory cache warmed with 1 keys and 0 tenants", TimeSpan.FromSeconds(30));
+        var task = await FinishedTaskAsync(leader);
+        var (hits, misses) = (await KeyReadsAsync(follower, "hits"), await KeyReadsAsync(follower, "misses"));
+        using var warmed = await follower.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        Assert.Equal((hits + 1, misses), (await KeyReadsAsync(follower, "hits"), await KeyReadsAsync(follower, "misses")));
+
+        using var fromLeader = await leader.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        using var fromFollower = await follower.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        using var tenantFromFollower = await follower.GetAsync("/v1/tenants/acme", Cancellation);
+        using var listFromFollower = await follower.GetAsync("/v1/tenants/acme/tasks?status=succeeded", Cancellation);
+        using var unknownTenant = await follower.GetAsync("/v1/tenants/nobody/tasks", Cancellation);
+        using var writeThroughFollower = await follower.PostAsJsonAsync("/v1/tenants/acme/tasks", new { type = "work", input = new { n = 2 } }, Cancellation);
+
+        var leaderId = Node(fromLeader);
+        var followerId = Node(fromFollower);
+        Assert.Equal(HttpStatusCode.OK, fromLeader.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fromFollower.StatusCode);
+        Assert.NotEqual(leaderId, followerId);
+        Assert.Equal("succeeded", (string)(await fromFollower.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["status"]!);
+        Assert.Equal(HttpStatusCode.OK, tenantFromFollower.StatusCode);
+        Assert.Equal(followerId, Node(tenantFromFollower));
+        Assert.Equal(HttpStatusCode.OK, listFromFollower.StatusCode);
+        Assert.Equal(followerId, Node(listFromFollower));
+        Assert.Equal(task, (string)(await listFromFollower.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["items"]!.AsArray().Single()!["id"]!);
+        Assert.Equal(HttpStatusCode.NotFound, unknownTenant.StatusCode);
+        Assert.Equal(followerId, Node(unknownTenant));
+        Assert.Equal(HttpStatusCode.Created, writeThroughFollower.StatusCode);
+        Assert.Equal(leaderId, Node(writeThroughFollower));
+
+        // Every round: a new key works on the follower at once, is read from its cache, and fails there (and on the
+        // leader) as soon as its revocation is answered — whichever node took the revocation.
+        for (var round = 0; round < 12; round++)
+        {
+            var (id, key) = await CreateKeyAsync(leader);
+            using var reader = Http(cluster, 1, key);
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(reader, $"/v1/tenants/acme/tasks/{task}"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(reader, $"/v1/tenants/acme/tasks/{task}"));
+
+            using var revoke = await (round % 2 == 0 ? leader : follower).DeleteAsync($"/v1/tenants/acme/keys/{id}", Cancellation);
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+
+            using var after = await reader.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+            Assert.True(after.StatusCode == HttpStatusCode.Unauthorized, $"round {round}: {(int)after.StatusCode} from {Node(after)} after the revocation");
+            Assert.Equal(followerId, Node(after));
+            using var onLeader = Http(cluster, 0, key);
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(onLeader, $"/v1/tenants/acme/tasks/{task}"));
+        }
+
+        var metrics = await follower.GetStringAsync("/metrics", Cancellation);
+        Assert.True(Sample(metrics, "agentmesh_cache_hits_total", "key") >= 12, metrics);
+        Assert.True(Sample(metrics, "agentmesh_cache_misses_total", "key") >= 12, metrics);
+        Assert.True(Sample(metrics, "agentmesh_cache_hits_total", "task") >= 1, metrics);
+    }
+
+    [Fact]
+    public async Task RedisDown_FollowerForwardsAndARevocationWaitsOutTheVersion_ThenTheFollowerAnswersAgain()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var cluster = await StartAsync(redis);
+        using var leader = Http(cluster, 0, cluster.AdminKey);
+        using var follower = Http(cluster, 1, cluster.AdminKey);
+        var task = await FinishedTaskAsync(leader);
+        var (id, key) = await CreateKeyAsync(leader);
+        using var reader = Http(cluster, 1, key);
+        using var before = await reader.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        var followerId = Node(before);
+
+        await redis.StopAsync();
+        using var whileDown = await reader.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        Assert.Equal(HttpStatusCode.OK, whileDown.StatusCode);
+        Assert.NotEqual(followerId, Node(whileDown));
+
+        // The leader cannot publish a new version: it answers once the last one has expired (a lease, 3 s here).
+        var started = DateTime.UtcNow;
+        using var revoke = await follower.DeleteAsync($"/v1/tenants/acme/keys/{id}", Cancellation);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the revocation took longer than its bound");
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(reader, $"/v1/tenants/acme/tasks/{task}"));
+
+        await redis.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? answeredBy = null;
+        while (DateTime.UtcNow < deadline && answeredBy != followerId)
+        {
+            await Task.Delay(250, Cancellation);
+            using var again = await follower.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            answeredBy = Node(again);
+        }
+
+        Assert.Equal(followerId, answeredBy);
+        using var revoked = await reader.GetAsync($"/v1/tenants/acme/tasks/{task}", Cancellation);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Equal(followerId, Node(revoked));
+    }
+
+    private Task<ClusterUnderTest> StartAsync(RedisServer redis) => StartClusterAsync(postgres, redis);
+
+    private static async Task<ClusterUnderTest> StartClusterAsync(PostgresServer postgres, RedisServer redis)
+    {
+        var cluster = await ClusterUnderTest.StartAsync(
+            await postgres.CreateDatabaseAsync(),
+            nodes: 2,
+            settings: ["--redis", redis.ConnectionString, "--AgentMesh:RateLimits:Enabled", "true"]);
+        using var follower = Http(cluster, 1, cluster.AdminKey);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var ready = await follower.GetAsync("/health/ready", Cancellation);
+            if (ready.IsSuccessStatusCode && ((string?)(await ready.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["checks"]?["cluster"])?.StartsWith("following", StringComparison.Ordinal) == true)
+            {
+                return cluster;
+            }
+
+            await Task.Delay(200, Cancellation);
+        }
+
+        await cluster.DisposeAsync();
+        throw new InvalidOperationException("node 1 did not follow within 30 s");
+    }
+
+    /// <summary>Tenant acme with one succeeded task, run by the test as its agent; the task's id.</summary>
+    private static async Task<string> FinishedTaskAsync(HttpClient leader)
+    {
+        await Expect(await leader.PostAsJsonAsync("/v1/tenants", new { id = "acme", name = "Acme" }, Cancellation), HttpStatusCode.Created);
+        await Expect(
+            await leader.PutAsJsonAsync("/v1/tenants/acme/agents/agent-1", new { name = "agent-1", capabilities = new[] { new { name = "work", level = 4 } }, maxConcurrency = 1 }, Cancellation),
+            HttpStatusCode.Created);
+        var id = (string)(await Expect(await leader.PostAsJsonAsync("/v1/tenants/acme/tasks", new { type = "work", input = new { n = 1 } }, Cancellation), HttpStatusCode.Created))["id"]!;
+        var poll = await Expect(await leader.PostAsJsonAsync("/v1/tenants/acme/agents/agent-1/poll", new { max = 1, waitSeconds = 10 }, Cancellation), HttpStatusCode.OK);
+        var assignment = poll["assignments"]!.AsArray()[0]!.AsObject();
+        Assert.Equal(id, (string)assignment["taskId"]!);
+        await Expect(
+            await leader.PostAsJsonAsync($"/v1/tenants/acme/tasks/{id}/complete", new { leaseToken = (string)assignment["leaseToken"]!, output = new { ok = true } }, Cancellation),
+            HttpStatusCode.OK);
+        return id;
+    }
+
+    private static async Task<(string Id, string Key)> CreateKeyAsync(HttpClient node)
+    {
+        var created = await Expect(await node.PostAsJsonAsync("/v1/tenants/acme/keys", new { name = "reader", roles = ViewerRole }, Cancellation), HttpStatusCode.Created);
+        return ((string)created["id"]!, (string)created["key"]!);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient node, string path)
+    {
+        using var response = await node.GetAsync(path, Cancellation);
+        return response.StatusCode;
+    }
+
+    private static string? Node(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(NodeHeader, out var values) ? values.Single() : null;
+
+    private static async Task<int> KeyReadsAsync(HttpClient node, string counter) =>
+        Sample(await node.GetStringAsync("/metrics", Cancellation), $"agentmesh_cache_{counter}_total", "key");
+
+    private static int Sample(string text, string name, string kind)
+    {
+        var match = Regex.Match(text, $@"(?m)^{name}\{{[^}}]*kind=""{kind}""[^}}]*\}} (\S+)");
+        Assert.True(match.Success, $"{name} of kind {kind} is not on /metrics");
+        return (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<JsonObject> Expect(HttpResponseMessage response, HttpStatusCode status)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(Cancellation);
+            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+            return JsonNode.Parse(body)!.AsObject();
+        }
+    }
+
+    private static HttpClient Http(ClusterUnderTest cluster, int node, string key)
+    {
+        var http = new HttpClient { BaseAddress = cluster.Urls[node], Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+}
