@@ -84,6 +84,60 @@ public sealed class FollowerReadTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task ReadersOnTheFollowerDuringARevocation_NoneStartedAfterItsAcknowledgementIsLetIn()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var cluster = await StartAsync(redis);
+        using var leader = Http(cluster, 0, cluster.AdminKey);
+        var task = await FinishedTaskAsync(leader);
+
+        for (var round = 0; round < 5; round++)
+        {
+            var (id, key) = await CreateKeyAsync(leader);
+            using var reader = Http(cluster, 1, key);
+            var acknowledged = long.MaxValue;
+            var (admitted, refused) = (0, 0);
+            var late = 0;
+            using var stop = new CancellationTokenSource();
+            var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    using var response = await reader.GetAsync($"/v1/tenants/acme/tasks/{task}", CancellationToken.None);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref admitted);
+                        if (started > Volatile.Read(ref acknowledged))
+                        {
+                            Interlocked.Increment(ref late);
+                        }
+                    }
+                    else
+                    {
+                        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                        Interlocked.Increment(ref refused);
+                    }
+                }
+            })).ToArray();
+
+            await Task.Delay(300, Cancellation);
+            using (var revoke = await leader.DeleteAsync($"/v1/tenants/acme/keys/{id}", Cancellation))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+            }
+
+            Volatile.Write(ref acknowledged, System.Diagnostics.Stopwatch.GetTimestamp());
+            await Task.Delay(300, Cancellation);
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+
+            Assert.True(late == 0, $"round {round}: {late} requests started after the revocation was acknowledged were let in");
+            Assert.True(admitted > 0 && refused > 0, $"round {round}: {admitted} admitted, {refused} refused");
+        }
+    }
+
+    [Fact]
     public async Task RedisDown_FollowerForwardsAndARevocationWaitsOutTheVersion_ThenTheFollowerAnswersAgain()
     {
         await using var redis = await RedisServer.StartNewAsync();
