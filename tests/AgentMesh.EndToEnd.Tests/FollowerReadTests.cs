@@ -78,6 +78,8 @@ public sealed class FollowerReadTests(PostgresServer postgres)
         }
 
         var metrics = await follower.GetStringAsync("/metrics", Cancellation);
+        Assert.True(Counted(metrics, "agentmesh_cluster_follower_requests_total", "answered_by", "follower") >= 40, metrics);
+        Assert.True(Counted(metrics, "agentmesh_cluster_follower_requests_total", "answered_by", "leader") >= 7, metrics);
         Assert.True(Sample(metrics, "agentmesh_cache_hits_total", "key") >= 12, metrics);
         Assert.True(Sample(metrics, "agentmesh_cache_misses_total", "key") >= 12, metrics);
         Assert.True(Sample(metrics, "agentmesh_cache_hits_total", "task") >= 1, metrics);
@@ -240,10 +242,12 @@ public sealed class FollowerReadTests(PostgresServer postgres)
     private static async Task<int> KeyReadsAsync(HttpClient node, string counter) =>
         Sample(await node.GetStringAsync("/metrics", Cancellation), $"agentmesh_cache_{counter}_total", "key");
 
-    private static int Sample(string text, string name, string kind)
+    private static int Sample(string text, string name, string kind) => Counted(text, name, "kind", kind);
+
+    private static int Counted(string text, string name, string label, string value)
     {
-        var match = Regex.Match(text, $@"(?m)^{name}\{{[^}}]*kind=""{kind}""[^}}]*\}} (\S+)");
-        Assert.True(match.Success, $"{name} of kind {kind} is not on /metrics");
+        var match = Regex.Match(text, $@"(?m)^{name}\{{[^}}]*{label}=""{value}""[^}}]*\}} (\S+)");
+        Assert.True(match.Success, $"{name} with {label}={value} is not on /metrics");
         return (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 

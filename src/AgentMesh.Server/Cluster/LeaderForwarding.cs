@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using AgentMesh.Server.Http;
+using AgentMesh.Telemetry;
 
 namespace AgentMesh.Server.Cluster;
 
@@ -9,9 +11,11 @@ namespace AgentMesh.Server.Cluster;
 /// forwarded again (two nodes that disagree about the leader answer 503 until they agree). With Redis and the read cache,
 /// a follower answers the reads marked <see cref="ServedByFollowers"/> itself, under the directory version it reads for
 /// each of them (<see cref="FollowerReads"/>), and forwards them too when it cannot read one. Every answer names the node
-/// that made it in <c>X-AgentMesh-Node</c>.
+/// that made it in <c>X-AgentMesh-Node</c>. A follower counts its API requests in <c>agentmesh.cluster.follower_requests</c>
+/// by <c>answered_by</c>: <c>follower</c> (itself) or <c>leader</c> (forwarded).
 /// </summary>
-internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFactory clients, IServiceProvider services, ILogger<LeaderForwarding> logger)
+internal sealed partial class LeaderForwarding(
+    ClusterState state, IHttpClientFactory clients, IServiceProvider services, IMeterFactory meters, ILogger<LeaderForwarding> logger)
 {
     public const string ClientName = "agentmesh-cluster";
     public const string ForwardedHeader = "X-AgentMesh-Forwarded-By";
@@ -24,8 +28,14 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
         "Transfer-Encoding", "Upgrade", "Host",
     };
 
+    private static readonly KeyValuePair<string, object?> ByFollower = new("answered_by", "follower");
+    private static readonly KeyValuePair<string, object?> ByLeader = new("answered_by", "leader");
+
     // Resolved at the first request, not when the pipeline is built: the caches' metrics exist only once the host has started.
     private readonly Lazy<FollowerReads?> _reads = new(services.GetService<FollowerReads>);
+
+    private readonly Counter<long> _requests = meters.Create(MeshTelemetry.Name).CreateCounter<long>(
+        "agentmesh.cluster.follower_requests", "{request}", "API requests that reached this node as a follower, by the node that answered them (follower: itself; leader: forwarded).");
 
     public static bool IsForwarded(PathString path) =>
         path.StartsWithSegments("/v1") || path.StartsWithSegments("/health/detail");
@@ -44,6 +54,7 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
         {
             http.Features.Set(new FollowerRead(version));
             http.Response.Headers[NodeHeader] = state.NodeId;
+            _requests.Add(1, ByFollower);
             await next(http);
             return;
         }
@@ -54,6 +65,7 @@ internal sealed partial class LeaderForwarding(ClusterState state, IHttpClientFa
             return;
         }
 
+        _requests.Add(1, ByLeader);
         using var request = CreateRequest(http, leader);
         HttpResponseMessage response;
         try
