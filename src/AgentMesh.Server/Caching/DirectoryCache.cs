@@ -16,15 +16,13 @@ namespace AgentMesh.Server.Caching;
 /// shared by every node), filled from PostgreSQL on a miss; concurrent misses of one entry read the store once. A key's
 /// entry is filed under the directory version the follower read for the request (<c>key:{version}:{id}</c>): the leader
 /// publishes a new version after every revocation, before acknowledging it, so an entry made before a revocation is
-/// never found afterwards, on any node. Tenants never change once created and are never removed, so they need no
+/// never found afterwards, on any node: the version in the name is the invalidation, for every node at once, with no
+/// message to each and no tag to remove. Tenants never change once created and are never removed, so they need no
 /// version. What the store does not have is not cached (a key or tenant created a moment later is found at once). When
 /// the node starts following, every key and tenant is read in (<see cref="WarmAsync"/>).
 /// </summary>
 internal sealed class DirectoryCache
 {
-    private static readonly string[] KeyTags = ["keys"];
-    private static readonly string[] TenantTags = ["tenants"];
-
     private readonly HybridCache _cache;
     private readonly PostgresMeshStore _store;
     private readonly CacheCounters _counters;
@@ -44,11 +42,11 @@ internal sealed class DirectoryCache
 
     /// <summary>The key <paramref name="id"/> (revoked or not) as of directory version <paramref name="version"/>; null when the store has none.</summary>
     public ValueTask<ApiKeyRecord?> GetKeyAsync(string version, string id, CancellationToken cancellationToken) =>
-        GetAsync(KeyEntry(version, id), id, static (store, id, ct) => store.GetKeyAsync(id, ct), KeyTags, _keys, cancellationToken);
+        GetAsync(KeyEntry(version, id), id, static (store, id, ct) => store.GetKeyAsync(id, ct), _keys, cancellationToken);
 
     /// <summary>The tenant <paramref name="id"/>; null when the store has none.</summary>
     public ValueTask<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken) =>
-        GetAsync(TenantEntry(id), id, static (store, id, ct) => store.GetTenantAsync(id, ct), TenantTags, _tenants, cancellationToken);
+        GetAsync(TenantEntry(id), id, static (store, id, ct) => store.GetTenantAsync(id, ct), _tenants, cancellationToken);
 
     /// <summary>
     /// Reads every key and every tenant into the cache, keys under <paramref name="version"/> (read before this call, so
@@ -59,13 +57,13 @@ internal sealed class DirectoryCache
         var keys = await _store.LoadKeysAsync(cancellationToken);
         foreach (var key in keys)
         {
-            await _cache.SetAsync(KeyEntry(version, key.Id), key, _options, KeyTags, cancellationToken);
+            await _cache.SetAsync(KeyEntry(version, key.Id), key, _options, cancellationToken: cancellationToken);
         }
 
         var tenants = await _store.LoadTenantsAsync(cancellationToken);
         foreach (var tenant in tenants)
         {
-            await _cache.SetAsync(TenantEntry(tenant.Id), tenant, _options, TenantTags, cancellationToken);
+            await _cache.SetAsync(TenantEntry(tenant.Id), tenant, _options, cancellationToken: cancellationToken);
         }
 
         return (keys.Count, tenants.Count);
@@ -76,13 +74,13 @@ internal sealed class DirectoryCache
     private static string TenantEntry(string id) => $"tenant:{id}";
 
     private async ValueTask<T?> GetAsync<T>(
-        string key, string id, Func<PostgresMeshStore, string, CancellationToken, Task<T?>> load, string[] tags, TagList kind, CancellationToken cancellationToken)
+        string key, string id, Func<PostgresMeshStore, string, CancellationToken, Task<T?>> load, TagList kind, CancellationToken cancellationToken)
         where T : class
     {
         var lookup = new Lookup<T>(_store, id, load);
         try
         {
-            var value = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadAsync(ct), _options, tags, cancellationToken);
+            var value = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadAsync(ct), _options, cancellationToken: cancellationToken);
             if (lookup.Loaded)
             {
                 _counters.Miss(kind);

@@ -14,8 +14,8 @@ namespace AgentMesh.Server.Cluster;
 /// What a cluster follower answers itself instead of forwarding to the leader (endpoints marked
 /// <see cref="ServedByFollowers"/>), when it has Redis and the read cache: it authenticates API keys and finds tenants
 /// through the <see cref="DirectoryCache"/>, and reads tasks from the shared cache or PostgreSQL (pages of them from
-/// PostgreSQL, as the leader does). Each such request first
-/// reads the directory version; without one it is forwarded like any other.
+/// PostgreSQL, as the leader does). Each such request first reads the directory version; without one it is forwarded
+/// like any other.
 /// </summary>
 internal sealed partial class FollowerReads(
     RedisDirectoryVersion versions, DirectoryCache directory, FinishedTaskCache tasks, PostgresMeshStore store, ILogger<FollowerReads> logger)
