@@ -36,7 +36,7 @@ public sealed partial class DeployAssetsTests(NodeFixture node) : IClassFixture<
         var dashboardNames = queries.SelectMany(static q => MetricName().Matches(q).Select(static m => m.Value)).ToHashSet(StringComparer.Ordinal);
         var alertNames = MetricName().Matches(alerts).Select(static m => m.Value).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(13, dashboard["panels"]!.AsArray().Count);
+        Assert.Equal(14, dashboard["panels"]!.AsArray().Count);
         Assert.Subset(dashboardNames, new HashSet<string>(StringComparer.Ordinal) { "agentmesh_cache_hits_total", "agentmesh_cache_misses_total", "agentmesh_tasks_completed_total", "agentmesh_task_end_to_end_time_seconds_bucket", "agentmesh_tasks_unfinished", "agentmesh_agents", "agentmesh_tasks_dead_lettered_total", "agentmesh_commit_duration_seconds_bucket" });
         exposed.UnionWith(ClusterOrAlertOnly);
         Assert.All(dashboardNames, name => Assert.True(exposed.Contains(name), $"The dashboard queries {name}, which /metrics does not expose."));
@@ -47,9 +47,11 @@ public sealed partial class DeployAssetsTests(NodeFixture node) : IClassFixture<
     /// <summary>
     /// Series an embedded node without alert webhooks never has: breaker states (pipelines guard PostgreSQL and NATS;
     /// EndToEnd DependencyHangTests reads them), the outbox lag (with NATS; Nats.Tests NodeRelayTests reads it) and
-    /// delivered audit alerts (with an alert webhook).
+    /// delivered audit alerts (with an alert webhook), and the requests of cluster followers (EndToEnd FollowerReadTests
+    /// reads them).
     /// </summary>
-    private static readonly string[] ClusterOrAlertOnly = ["agentmesh_breaker_state", "agentmesh_outbox_lag", "agentmesh_audit_alerts_total"];
+    private static readonly string[] ClusterOrAlertOnly =
+        ["agentmesh_breaker_state", "agentmesh_outbox_lag", "agentmesh_audit_alerts_total", "agentmesh_cluster_follower_requests_total"];
 
     /// <summary>Series names on <c>/metrics</c> after tasks succeeded, one dead-lettered, and one waits for an agent.</summary>
     private async Task<HashSet<string>> ExposedSeriesAfterWorkloadAsync()
