@@ -30,19 +30,17 @@ public sealed partial class PostgresMeshStore
         QueryAsync(AllTenants, new NpgsqlBatchCommand(DirectoryRows.SelectKeys), DirectoryRows.ReadKey, cancellationToken);
 
     /// <summary>One tenant by id, or null; what a node that does not hold the directory in memory reads on a cache miss.</summary>
-    public async Task<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken)
+    public Task<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var found = await QueryAsync(AllTenants, Statements.Positional(DirectoryRows.SelectTenants + " WHERE id = $1", id), DirectoryRows.ReadTenant, cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return QueryOneAsync(AllTenants, Statements.Positional(DirectoryRows.SelectTenants + " WHERE id = $1", id), DirectoryRows.ReadTenant, cancellationToken);
     }
 
     /// <summary>One API key by id (revoked or not), or null; what a node that does not hold the directory in memory reads on a cache miss.</summary>
-    public async Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken)
+    public Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var found = await QueryAsync(AllTenants, Statements.Positional(DirectoryRows.SelectKeys + " WHERE id = $1", id), DirectoryRows.ReadKey, cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return QueryOneAsync(AllTenants, Statements.Positional(DirectoryRows.SelectKeys + " WHERE id = $1", id), DirectoryRows.ReadKey, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -64,11 +62,10 @@ public sealed partial class PostgresMeshStore
             cancellationToken);
 
     /// <inheritdoc />
-    public async Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
+    public Task<MeshTask?> GetTaskAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var found = await QueryAsync(tenant, Statements.Positional(TaskById, id, tenant), ReadTask, cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return QueryOneAsync(tenant, Statements.Positional(TaskById, id, tenant), ReadTask, cancellationToken);
     }
 
     /// <summary>Newest first; <see cref="TaskQuery.Limit"/> is clamped to 1–1000.</summary>
@@ -178,6 +175,14 @@ public sealed partial class PostgresMeshStore
     /// or behind an open breaker is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of
     /// the node.
     /// </summary>
+    /// <summary>The first row <paramref name="query"/> finds, or null.</summary>
+    private async Task<T?> QueryOneAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var found = await QueryAsync(tenant, query, read, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         try

@@ -182,9 +182,8 @@ public sealed class FollowerReadTests(PostgresServer postgres)
         Assert.Equal(followerId, Node(revoked));
     }
 
-    private Task<ClusterUnderTest> StartAsync(RedisServer redis) => StartClusterAsync(postgres, redis);
-
-    private static async Task<ClusterUnderTest> StartClusterAsync(PostgresServer postgres, RedisServer redis)
+    /// <summary>Two nodes with Redis, rate limits on; returns once node 1 follows.</summary>
+    private async Task<ClusterUnderTest> StartAsync(RedisServer redis)
     {
         var cluster = await ClusterUnderTest.StartAsync(
             await postgres.CreateDatabaseAsync(),

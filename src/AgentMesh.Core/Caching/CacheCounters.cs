@@ -31,7 +31,8 @@ public sealed class CacheCounters : IDisposable
         return tags;
     }
 
-    public void Hit(in TagList kind) => _hits.Add(1, kind);
+    /// <summary>Counts one read of <paramref name="kind"/>: a miss when it went to the store, otherwise a hit.</summary>
+    public void Read(in TagList kind, bool fromStore) => (fromStore ? _misses : _hits).Add(1, kind);
 
     public void Miss(in TagList kind) => _misses.Add(1, kind);
 

@@ -111,15 +111,7 @@ public sealed partial class FinishedTaskCache : IDisposable
             await _cache.SetAsync(key, task, _sharedOptions, Tags(tenant), cancellationToken);
         }
 
-        if (lookup.Loaded)
-        {
-            Counters.Miss(_kind);
-        }
-        else
-        {
-            Counters.Hit(_kind);
-        }
-
+        Counters.Read(_kind, fromStore: lookup.Loaded);
         return task;
     }
 
@@ -143,14 +135,8 @@ public sealed partial class FinishedTaskCache : IDisposable
             return null;
         }
 
-        if (!lookup.Loaded)
-        {
-            Counters.Hit(_kind);
-            return task;
-        }
-
-        Counters.Miss(_kind);
-        if (IsFinal(task.Status))
+        Counters.Read(_kind, fromStore: lookup.Loaded);
+        if (lookup.Loaded && IsFinal(task.Status))
         {
             await _cache.SetAsync(key, task, IsShared ? _sharedOptions : _localOptions, Tags(tenant), cancellationToken);
         }

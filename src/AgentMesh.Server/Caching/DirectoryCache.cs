@@ -81,15 +81,7 @@ internal sealed class DirectoryCache
         try
         {
             var value = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadAsync(ct), _options, cancellationToken: cancellationToken);
-            if (lookup.Loaded)
-            {
-                _counters.Miss(kind);
-            }
-            else
-            {
-                _counters.Hit(kind);
-            }
-
+            _counters.Read(kind, fromStore: lookup.Loaded);
             return value;
         }
         catch (NotStoredException)
