@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Reads of a finished task on a two-node cluster with Redis, as docs/benchmarks.md reports them: `GET
-# /v1/tenants/{tenant}/tasks/{id}` through the leader and through the follower (which answers it itself), twice each in
-# turn, then through the follower with Redis stopped (it forwards to the leader); requests/s, latency, and each node's
-# CPU time per measured request from /proc. Load: bench/read-load.cs, CONCURRENCY loops for SECONDS after a warm-up as long.
+# Reads on a two-node cluster with Redis, as docs/benchmarks.md reports them: a finished task (`GET
+# /v1/tenants/{tenant}/tasks/{id}`) through the leader and through the follower (which answers it itself), twice each in
+# turn, an agent (`GET /v1/tenants/{tenant}/agents/{id}`) the same way (the follower answers from the leader's answer it
+# keeps for AgentMesh:Cache:AgentExpiration), then the task through the follower with Redis stopped (it forwards to the
+# leader); requests/s, latency, and each node's CPU time per measured request from /proc. Load: bench/read-load.cs, CONCURRENCY loops for SECONDS after a warm-up as long.
 #
 # The nodes run with warnings only in the log and no request rate limits, share one encryption key file and audit keys
 # made with `keys rotate`, and listen on free loopback ports beside a redis-server of their own. A new database is
@@ -51,17 +52,21 @@ token=$(api -X POST "$leader/v1/tenants/bench/agents/reader/poll" -d '{"max":1,"
 api -X POST "$leader/v1/tenants/bench/tasks/$task/complete" -d "{\"leaseToken\":\"$token\",\"output\":{\"ok\":true}}" > /dev/null
 echo "two nodes on database $database with Redis :$redis_port: leader $leader, follower $follower; task $task"
 
-# run NAME BASE: the load against BASE; its figures, the leader's and the follower's CPU per measured request.
+# run NAME URL: the load against URL; its figures, the leader's and the follower's CPU per measured request.
 run() {
-    echo "$1: $(dotnet bench/read-load.cs -c Release -- "$2/v1/tenants/bench/tasks/$task" "$key" "$concurrency" "$seconds" "${node_pids[@]}" \
+    echo "$1: $(dotnet bench/read-load.cs -c Release -- "$2" "$key" "$concurrency" "$seconds" "${node_pids[@]}" \
         | sed -E "s/pid ${node_pids[0]} /leader /; s/pid ${node_pids[1]} /follower /")"
 }
 
-run "through the leader               " "$leader"
-run "through the follower             " "$follower"
-run "through the leader               " "$leader"
-run "through the follower             " "$follower"
+for round in 1 2; do
+    run "task through the leader               " "$leader/v1/tenants/bench/tasks/$task"
+    run "task through the follower             " "$follower/v1/tenants/bench/tasks/$task"
+done
+for round in 1 2; do
+    run "agent through the leader              " "$leader/v1/tenants/bench/agents/reader"
+    run "agent through the follower            " "$follower/v1/tenants/bench/agents/reader"
+done
 kill "$redis_pid"
 wait "$redis_pid" 2> /dev/null || true
 sleep 2
-run "through the follower, Redis down " "$follower"
+run "task through the follower, Redis down " "$follower/v1/tenants/bench/tasks/$task"

@@ -9,8 +9,9 @@ using AgentMesh.TestKit.Services;
 namespace AgentMesh.EndToEnd.Tests;
 
 /// <summary>
-/// A cluster follower with Redis answers task and tenant reads itself, keys through its cache, and never takes a key
-/// whose revocation was acknowledged — on any node, right after, and while Redis is down.
+/// A cluster follower with Redis answers task, tenant and agent reads itself, keys and agents through its cache, and
+/// never takes a key whose revocation was acknowledged, nor shows an agent as it was before an acknowledged change — on
+/// any node, right after, and while Redis is down.
 /// </summary>
 public sealed class FollowerReadTests(PostgresServer postgres)
 {
@@ -182,6 +183,81 @@ public sealed class FollowerReadTests(PostgresServer postgres)
         Assert.Equal(followerId, Node(revoked));
     }
 
+    [Fact]
+    public async Task Follower_AnswersAgentReadsFromItsCache_AndNeverStaleAfterAnAgentChangeIsAcknowledged()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var cluster = await StartAsync(redis);
+        using var leader = Http(cluster, 0, cluster.AdminKey);
+        using var follower = Http(cluster, 1, cluster.AdminKey);
+        await FinishedTaskAsync(leader);
+        const string Agent = "/v1/tenants/acme/agents/agent-1";
+
+        using var first = await follower.GetAsync(Agent, Cancellation);
+        var (hits, misses) = (await AgentReadsAsync(follower, "hits"), await AgentReadsAsync(follower, "misses"));
+        using var second = await follower.GetAsync(Agent, Cancellation);
+        var afterSecond = (await AgentReadsAsync(follower, "hits"), await AgentReadsAsync(follower, "misses"));
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, Agent);
+        conditional.Headers.IfNoneMatch.Add(second.Headers.ETag!);
+        using var notModified = await follower.SendAsync(conditional, Cancellation);
+        using var page = await follower.GetAsync("/v1/tenants/acme/agents?capability=work", Cancellation);
+        using var unknown = await follower.GetAsync("/v1/tenants/acme/agents/nobody", Cancellation);
+        using var fromLeader = await leader.GetAsync(Agent, Cancellation);
+
+        var followerId = Node(first);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(Node(fromLeader), followerId);
+        Assert.Equal("agent-1", (string)(await second.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!);
+        Assert.Equal(followerId, Node(second));
+        Assert.Equal((hits + 1, misses), afterSecond);
+        Assert.Equal(fromLeader.Headers.ETag, second.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(followerId, Node(page));
+        Assert.Equal("agent-1", (string)(await page.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["items"]!.AsArray().Single()!["id"]!);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+
+        // Every round: the follower has the agent (and its page) cached, a change is made through either node, and the
+        // very next read on the follower shows it.
+        for (var round = 0; round < 10; round++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(follower, Agent));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(follower, "/v1/tenants/acme/agents"));
+            var through = round % 2 == 0 ? leader : follower;
+            string expected;
+            if (round % 3 == 2)
+            {
+                await Expect(
+                    await through.PutAsJsonAsync(Agent, new { name = "agent-1", capabilities = new[] { new { name = "work", level = 4 } }, metadata = new { round = $"{round}" } }, Cancellation),
+                    HttpStatusCode.OK);
+                expected = $"metadata {round}";
+            }
+            else
+            {
+                var action = round % 3 == 0 ? "pause" : "resume";
+                await Expect(await through.PostAsync($"{Agent}/{action}", null, Cancellation), HttpStatusCode.OK);
+                expected = action == "pause" ? "paused" : "not paused";
+            }
+
+            var agent = await Expect(await follower.GetAsync(Agent, Cancellation), HttpStatusCode.OK);
+            var listed = (await Expect(await follower.GetAsync("/v1/tenants/acme/agents", Cancellation), HttpStatusCode.OK))["items"]!.AsArray().Single()!.AsObject();
+            foreach (var seen in (JsonObject[])[agent, listed])
+            {
+                var status = (string)seen["status"]!;
+                var matches = expected switch
+                {
+                    "paused" => status == "paused",
+                    "not paused" => status != "paused",
+                    _ => (string?)seen["metadata"]?["round"] == $"{round}",
+                };
+                Assert.True(matches, $"round {round}: expected {expected}, the follower answered {seen.ToJsonString()}");
+            }
+        }
+
+        Assert.True(await AgentReadsAsync(follower, "hits") >= 12);
+    }
+
     /// <summary>Two nodes with Redis, rate limits on; returns once node 1 follows.</summary>
     private async Task<ClusterUnderTest> StartAsync(RedisServer redis)
     {
@@ -238,8 +314,12 @@ public sealed class FollowerReadTests(PostgresServer postgres)
     private static string? Node(HttpResponseMessage response) =>
         response.Headers.TryGetValues(NodeHeader, out var values) ? values.Single() : null;
 
-    private static async Task<int> KeyReadsAsync(HttpClient node, string counter) =>
-        Sample(await node.GetStringAsync("/metrics", Cancellation), $"agentmesh_cache_{counter}_total", "key");
+    private static Task<int> KeyReadsAsync(HttpClient node, string counter) => CacheReadsAsync(node, counter, "key");
+
+    private static Task<int> AgentReadsAsync(HttpClient node, string counter) => CacheReadsAsync(node, counter, "agent");
+
+    private static async Task<int> CacheReadsAsync(HttpClient node, string counter, string kind) =>
+        Sample(await node.GetStringAsync("/metrics", Cancellation), $"agentmesh_cache_{counter}_total", kind);
 
     private static int Sample(string text, string name, string kind) => Counted(text, name, "kind", kind);
 

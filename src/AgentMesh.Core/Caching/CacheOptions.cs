@@ -18,6 +18,13 @@ public sealed class CacheOptions
     /// <summary>How long a task stays in Redis (L2) after it was written there. Default 1 h.</summary>
     public TimeSpan Expiration { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a cluster follower answers agent reads (an agent, a page of agents) from an answer it fetched from the
+    /// leader: the most their live figures — connection, tasks in flight, counters, heartbeat — may lag. Registrations and
+    /// changes made through the API are never answered stale; they make every cached answer unreachable. Default 1 s.
+    /// </summary>
+    public TimeSpan AgentExpiration { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many of the newest finished tasks are read into memory when the engine has loaded its state; 0 turns warming off. Default 1,000.</summary>
     public int WarmTasks { get; set; } = 1_000;
 
@@ -25,6 +32,7 @@ public sealed class CacheOptions
     public string? Problem() =>
         LocalExpiration <= TimeSpan.Zero || LocalExpiration > TimeSpan.FromDays(1) ? $"{Section}:LocalExpiration must be positive and at most 1 day."
         : Expiration < LocalExpiration || Expiration > TimeSpan.FromDays(30) ? $"{Section}:Expiration must be at least LocalExpiration and at most 30 days."
+        : AgentExpiration <= TimeSpan.Zero || AgentExpiration > TimeSpan.FromMinutes(1) ? $"{Section}:AgentExpiration must be positive and at most 1 minute."
         : WarmTasks is < 0 or > 100_000 ? $"{Section}:WarmTasks must be between 0 and 100000."
         : null;
 }

@@ -79,6 +79,7 @@ public sealed partial class MeshEngine
         }
 
         await commit.Completion;
+        await AgentChangedAsync(tenantId, agentId);
         return (view, created);
     }
 
@@ -183,8 +184,17 @@ public sealed partial class MeshEngine
         }
 
         await WhenCommitted(commit);
+        if (commit is not null)
+        {
+            await AgentChangedAsync(tenantId, agentId);
+        }
+
         return view;
     }
+
+    // Not the caller's to cancel: once committed, the change must reach every node that answers agent reads from a cache.
+    private ValueTask AgentChangedAsync(string tenantId, string agentId) =>
+        _directoryChanges?.AgentChangedAsync(tenantId, agentId, CancellationToken.None) ?? ValueTask.CompletedTask;
 
     public async ValueTask<MeshResult<PollResult>> PollAsync(
         string tenantId, string agentId, int max, int waitSeconds, CancellationToken cancellationToken)

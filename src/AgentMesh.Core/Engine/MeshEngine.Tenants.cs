@@ -170,10 +170,10 @@ public sealed partial class MeshEngine
         }
 
         await WhenCommitted(commit);
-        if (_keyRevocations is not null)
+        if (_directoryChanges is not null)
         {
             // Not the caller's to cancel: once committed, the revocation must reach every node that caches keys.
-            await _keyRevocations.RevokedAsync(revoked, CancellationToken.None);
+            await _directoryChanges.KeyRevokedAsync(revoked, CancellationToken.None);
         }
 
         return revoked;

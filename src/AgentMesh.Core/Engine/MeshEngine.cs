@@ -45,7 +45,7 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
     private readonly Ids.TimeOrderedIds _taskIds;
     private readonly CancellationTokenSource _stopping = new();
     private readonly FinishedTaskCache? _finishedTasks;
-    private readonly IKeyRevocationListener? _keyRevocations;
+    private readonly IDirectoryChangeListener? _directoryChanges;
     private Task? _commitLoop;
     private Task? _warming;
     private Task? _dispatchLoop;
@@ -61,11 +61,11 @@ public sealed partial class MeshEngine : IHostedService, IAsyncDisposable
         ILogger<MeshEngine> logger,
         IMeterFactory? meterFactory = null,
         FinishedTaskCache? finishedTasks = null,
-        IKeyRevocationListener? keyRevocations = null)
+        IDirectoryChangeListener? directoryChanges = null)
     {
         _store = store;
         _finishedTasks = finishedTasks;
-        _keyRevocations = keyRevocations;
+        _directoryChanges = directoryChanges;
         _options = options.Value;
         _time = time;
         _logger = logger;

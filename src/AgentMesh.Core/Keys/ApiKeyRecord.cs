@@ -1,6 +1,7 @@
 namespace AgentMesh.Keys;
 
-/// <summary>A stored API key: only the SHA-256 of its secret is kept.</summary>
+/// <summary>A stored API key: only the SHA-256 of its secret is kept. Immutable (a read cache shares one instance among readers).</summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record ApiKeyRecord
 {
     public required string Id { get; init; }

@@ -1,6 +1,7 @@
 namespace AgentMesh.Tenants;
 
-/// <summary>An isolated space of agents and tasks. Nothing ever crosses tenants.</summary>
+/// <summary>An isolated space of agents and tasks. Nothing ever crosses tenants. Immutable (a read cache shares one instance among readers).</summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record Tenant
 {
     public required string Id { get; init; }

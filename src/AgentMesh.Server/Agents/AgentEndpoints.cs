@@ -1,5 +1,7 @@
 using AgentMesh.Agents;
 using AgentMesh.Engine;
+using AgentMesh.Server.Caching;
+using AgentMesh.Server.Cluster;
 using AgentMesh.Server.Http;
 using AgentMesh.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,8 +14,8 @@ internal static partial class AgentEndpoints
     {
         var agents = tenant.MapGroup("/agents").WithTags("Agents");
         agents.MapPut("/{agentId}", RegisterAsync).RequireAccess(Access.RegisterAgent).Accepts<AgentRegistration>("application/json");
-        agents.MapGet("/", List).RequireAccess(Access.Read);
-        agents.MapGet("/{agentId}", Get).RequireAccess(Access.Read);
+        agents.MapGet("/", ListAsync).RequireAccess(Access.Read).WithMetadata(ServedByFollowers.Instance);
+        agents.MapGet("/{agentId}", GetAsync).RequireAccess(Access.Read).WithMetadata(ServedByFollowers.Instance);
 
         var operate = agents.MapGroup("/{agentId}").RequireAccess(Access.Operate);
         foreach (var action in (AgentAction[])[AgentAction.Pause, AgentAction.Resume, AgentAction.Drain, AgentAction.Quarantine, AgentAction.Release])
@@ -58,8 +60,14 @@ internal static partial class AgentEndpoints
             : TypedResults.Ok(agent);
     }
 
-    private static Results<Ok<AgentView>, ProblemHttpResult, StatusCodeHttpResult> Get(string tenant, string agentId, HttpContext http, MeshEngine engine)
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult, StatusCodeHttpResult, FollowerAnswer>> GetAsync(
+        string tenant, string agentId, HttpContext http, MeshEngine engine, NodeReads reads)
     {
+        if (await reads.AgentsOnFollowerAsync(http) is { } fromLeader)
+        {
+            return fromLeader;
+        }
+
         var found = engine.GetAgent(tenant, agentId);
         if (!found.IsSuccess)
         {
@@ -71,14 +79,14 @@ internal static partial class AgentEndpoints
     }
 
     /// <summary>RFC 9110 §13.1.2: any listed tag (weak comparison) or <c>*</c> matches.</summary>
-    private static bool Matches(IList<Microsoft.Net.Http.Headers.EntityTagHeaderValue> ifNoneMatch, string etag)
+    internal static bool Matches(IList<Microsoft.Net.Http.Headers.EntityTagHeaderValue> ifNoneMatch, string etag)
     {
         var current = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(etag);
         return ifNoneMatch.Any(tag => tag.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
-    private static Results<Ok<ItemsPage<AgentView>>, ProblemHttpResult> List(
-        string tenant, HttpContext http, MeshEngine engine, string? status = null, string? capability = null, int? limit = null, string? cursor = null)
+    private static async Task<Results<Ok<ItemsPage<AgentView>>, ProblemHttpResult, FollowerAnswer>> ListAsync(
+        string tenant, HttpContext http, MeshEngine engine, NodeReads reads, string? status = null, string? capability = null, int? limit = null, string? cursor = null)
     {
         AgentStatus? wanted = null;
         if (status is not null)
@@ -94,6 +102,11 @@ internal static partial class AgentEndpoints
         if (limit is < 1 or > 1000)
         {
             return Problems.Invalid(http, "limit", "must be between 1 and 1000.");
+        }
+
+        if (await reads.AgentsOnFollowerAsync(http) is { } fromLeader)
+        {
+            return fromLeader;
         }
 
         var page = engine.ListAgents(tenant, wanted, capability, limit ?? 100, cursor);

@@ -126,4 +126,5 @@ internal sealed class DirectoryEntrySerializer<T>(JsonTypeInfo<T> type) : IHybri
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApiKeyRecord))]
 [JsonSerializable(typeof(Tenant))]
+[JsonSerializable(typeof(FollowerAnswer))]
 internal sealed partial class DirectoryCacheJsonContext : JsonSerializerContext;

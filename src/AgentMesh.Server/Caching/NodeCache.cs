@@ -14,7 +14,8 @@ namespace AgentMesh.Server.Caching;
 /// <summary>
 /// The read cache of finished tasks (<c>AgentMesh:Cache</c>): a <see cref="HybridCache"/> with this node's memory as L1
 /// and, when the node has Redis (<c>ConnectionStrings:Redis</c>), Redis as L2 over the node's one connection. A cluster
-/// node with Redis also caches keys and tenants, so that as a follower it answers reads itself (<see cref="FollowerReads"/>).
+/// node with Redis also caches keys and tenants, and agent reads it asked the leader for, so that as a follower it answers
+/// reads itself (<see cref="FollowerReads"/>).
 /// </summary>
 internal static class NodeCache
 {
@@ -56,7 +57,8 @@ internal static class NodeCache
         {
             // Followers answer reads themselves, keys and tenants through the cache under the leader's directory version.
             hybrid.AddSerializer(new DirectoryEntrySerializer<ApiKeyRecord>(DirectoryCacheJsonContext.Default.ApiKeyRecord))
-                .AddSerializer(new DirectoryEntrySerializer<Tenant>(DirectoryCacheJsonContext.Default.Tenant));
+                .AddSerializer(new DirectoryEntrySerializer<Tenant>(DirectoryCacheJsonContext.Default.Tenant))
+                .AddSerializer(new DirectoryEntrySerializer<FollowerAnswer>(DirectoryCacheJsonContext.Default.FollowerAnswer));
             builder.Services.AddAgentMeshFollowerReads();
         }
 

@@ -1,5 +1,5 @@
 using AgentMesh.Caching;
-using AgentMesh.Keys;
+using AgentMesh.Engine;
 using AgentMesh.PostgreSql;
 using AgentMesh.Redis;
 using AgentMesh.Redis.Caching;
@@ -45,7 +45,7 @@ internal static class ClusterServices
 
     /// <summary>
     /// A follower's own answers to reads (with Redis and the read cache): the directory version the leader publishes and
-    /// the follower reads, and the directory cache.
+    /// the follower reads, the directory cache and the cache of agent reads.
     /// </summary>
     public static IServiceCollection AddAgentMeshFollowerReads(this IServiceCollection services)
     {
@@ -55,12 +55,19 @@ internal static class ClusterServices
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RedisDirectoryVersion>>()));
         services.AddSingleton<DirectoryVersionPublisher>();
-        services.AddSingleton<IKeyRevocationListener>(static sp => sp.GetRequiredService<DirectoryVersionPublisher>());
+        services.AddSingleton<IDirectoryChangeListener>(static sp => sp.GetRequiredService<DirectoryVersionPublisher>());
         services.AddSingleton(static sp => new DirectoryCache(
             sp.GetRequiredService<HybridCache>(),
             sp.GetRequiredService<PostgresMeshStore>(),
             sp.GetRequiredService<IOptions<CacheOptions>>().Value,
             sp.GetRequiredService<FinishedTaskCache>().Counters));
+        services.AddSingleton(static sp => new AgentReadCache(
+            sp.GetRequiredService<HybridCache>(),
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<ClusterState>(),
+            sp.GetRequiredService<IOptions<CacheOptions>>().Value,
+            sp.GetRequiredService<FinishedTaskCache>().Counters,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FollowerReads>();
         return services;
     }

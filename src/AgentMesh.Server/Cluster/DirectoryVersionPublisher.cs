@@ -1,3 +1,5 @@
+using AgentMesh.Caching;
+using AgentMesh.Engine;
 using AgentMesh.Keys;
 using AgentMesh.Redis.Caching;
 using Microsoft.Extensions.Options;
@@ -5,25 +7,32 @@ using Microsoft.Extensions.Options;
 namespace AgentMesh.Server.Cluster;
 
 /// <summary>
-/// The leader's side of the directory version (<see cref="RedisDirectoryVersion"/>): <c>{epoch}.{n}</c>, written when the
-/// node starts leading, again after every key revocation before it is acknowledged, and every third of a lease to keep
-/// it from expiring. Each write expires at an absolute time a lease after it was sent, and is sent only while this node
-/// surely holds the lease, so neither a late write nor a deposed leader can bring back a version followers trusted.
-/// When Redis does not take a new version, the revocation is acknowledged only once every version a follower may still
-/// read has expired (at most a lease after the last write sent): followers that find no version forward to the leader,
-/// which never answers from a cache. Clocks of nodes and Redis are taken to agree within <see cref="Margin"/>.
+/// The leader's side of the directory version (<see cref="RedisDirectoryVersion"/>): <c>{epoch}.{keys}.{agents}</c>
+/// (<see cref="FollowerRead"/>), written when the node starts leading, again after every key revocation and every agent
+/// registration or change before it is acknowledged, and every third of a lease to keep it from expiring. Each write
+/// expires at an absolute time a lease after it was sent, and is sent only while this node surely holds the lease, so
+/// neither a late write nor a deposed leader can bring back a version followers trusted. When Redis does not take a new version, a revocation is
+/// acknowledged only once every version a follower may still read has expired (at most a lease after the last write
+/// sent), an agent change once no cached answer from before it may be used (<see cref="AgentChangedAsync"/>): followers
+/// that find no version forward to the leader, which never answers from a cache. Clocks of nodes and Redis are taken to
+/// agree within <see cref="Margin"/>.
 /// </summary>
 internal sealed partial class DirectoryVersionPublisher(
     ClusterState state,
     RedisDirectoryVersion versions,
     IOptions<ClusterOptions> options,
+    IOptions<CacheOptions> cache,
     TimeProvider time,
-    ILogger<DirectoryVersionPublisher> logger) : IKeyRevocationListener, IAsyncDisposable
+    ILogger<DirectoryVersionPublisher> logger) : IDirectoryChangeListener, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private long _epoch;
+    // Changes are numbered in the order they were made; _taken is the last one a version Redis took includes.
     private long _change;
+    private long _taken = -1;
+    private long _keys;
+    private long _agents;
     private DateTimeOffset _sentUntil;
     private Task? _refresh;
     private int _disposed;
@@ -41,6 +50,9 @@ internal sealed partial class DirectoryVersionPublisher(
         {
             _epoch = epoch;
             _change = 0;
+            _taken = -1;
+            _keys = 0;
+            _agents = 0;
             _sentUntil = time.GetUtcNow() + Lease + Margin;
             await TryWriteAsync();
         }
@@ -52,35 +64,66 @@ internal sealed partial class DirectoryVersionPublisher(
         _refresh ??= RefreshAsync(_stopping.Token);
     }
 
-    public async ValueTask RevokedAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    public ValueTask KeyRevokedAsync(ApiKeyRecord key, CancellationToken cancellationToken) =>
+        ChangedAsync($"key {key.Id} was revoked", agent: false, waitAtMost: null);
+
+    /// <summary>
+    /// An agent's answers are used for at most <see cref="CacheOptions.AgentExpiration"/> from when they were asked for
+    /// (<see cref="Caching.AgentReadCache"/>), so when Redis does not take the new version the change waits that long
+    /// (and the clocks' margin both ways), not for every older version to expire.
+    /// </summary>
+    public ValueTask AgentChangedAsync(string tenant, string agentId, CancellationToken cancellationToken) =>
+        ChangedAsync($"agent {tenant}/{agentId} changed", agent: true, cache.Value.AgentExpiration + Margin + Margin);
+
+    private async ValueTask ChangedAsync(string change, bool agent, TimeSpan? waitAtMost)
     {
+        long mine;
+        DateTimeOffset staleUntil;
         await _gate.WaitAsync(CancellationToken.None);
         try
         {
-            // Every version sent so far predates the revocation; the new one may go out late, it only costs a miss.
-            _change++;
-            var staleUntil = _sentUntil;
+            // Every version sent so far predates the change; the new one may go out late, it only costs a miss.
+            mine = ++_change;
+            if (agent)
+            {
+                _agents++;
+            }
+            else
+            {
+                _keys++;
+            }
+
+            staleUntil = waitAtMost is { } most && time.GetUtcNow() + most < _sentUntil ? time.GetUtcNow() + most : _sentUntil;
             if (await TryWriteAsync())
             {
                 return;
-            }
-
-            LogWaiting(logger, key.Id, Math.Ceiling((staleUntil - time.GetUtcNow()).TotalMilliseconds));
-
-            // Until then a follower may still read a version it trusts: try again now and then, or wait it out.
-            while (time.GetUtcNow() < staleUntil)
-            {
-                var left = staleUntil - time.GetUtcNow();
-                await Task.Delay(left < Retry ? left : Retry, time, CancellationToken.None);
-                if (await TryWriteAsync())
-                {
-                    return;
-                }
             }
         }
         finally
         {
             _gate.Release();
+        }
+
+        LogWaiting(logger, change, Math.Ceiling((staleUntil - time.GetUtcNow()).TotalMilliseconds));
+
+        // Until then a follower may still read a version from before the change: try again now and then (or let any
+        // newer version taken count), or wait it out. Other changes wait alongside, not behind this one.
+        while (time.GetUtcNow() < staleUntil)
+        {
+            var left = staleUntil - time.GetUtcNow();
+            await Task.Delay(left < Retry ? left : Retry, time, CancellationToken.None);
+            await _gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (_taken >= mine || await TryWriteAsync())
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 
@@ -120,7 +163,13 @@ internal sealed partial class DirectoryVersionPublisher(
             _sentUntil = expiresAt + Margin;
         }
 
-        return await versions.WriteAsync($"{_epoch}.{_change}", expiresAt, CancellationToken.None);
+        if (!await versions.WriteAsync($"{_epoch}.{_keys}.{_agents}", expiresAt, CancellationToken.None))
+        {
+            return false;
+        }
+
+        _taken = _change;
+        return true;
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
@@ -146,6 +195,6 @@ internal sealed partial class DirectoryVersionPublisher(
         }
     }
 
-    [LoggerMessage(EventId = 2320, Level = LogLevel.Warning, Message = "Redis did not take the directory version after key {KeyId} was revoked; the revocation is acknowledged once every older version has expired (in {Milliseconds} ms)")]
-    private static partial void LogWaiting(ILogger logger, string keyId, double milliseconds);
+    [LoggerMessage(EventId = 2320, Level = LogLevel.Warning, Message = "Redis did not take the directory version after {Change}; the change is acknowledged once no follower can answer from before it (in {Milliseconds} ms)")]
+    private static partial void LogWaiting(ILogger logger, string change, double milliseconds);
 }

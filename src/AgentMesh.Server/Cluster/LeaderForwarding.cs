@@ -52,7 +52,7 @@ internal sealed partial class LeaderForwarding(
         if (state.Role == ClusterRole.Follower && _reads.Value is { } reads && http.GetEndpoint()?.Metadata.GetMetadata<ServedByFollowers>() is not null
             && await reads.VersionAsync(http.RequestAborted) is { } version)
         {
-            http.Features.Set(new FollowerRead(version));
+            http.Features.Set(version);
             http.Response.Headers[NodeHeader] = state.NodeId;
             _requests.Add(1, ByFollower);
             await next(http);

@@ -1,5 +1,6 @@
 using AgentMesh.Engine;
 using AgentMesh.Keys;
+using AgentMesh.Server.Caching;
 using AgentMesh.Storage;
 using AgentMesh.Tasks;
 using AgentMesh.Tenants;
@@ -16,7 +17,7 @@ internal sealed class NodeReads(MeshEngine engine, FollowerReads? follower = nul
 {
     public ValueTask<ApiKeyRecord?> AuthenticateAsync(HttpContext http, string text) =>
         Follower(http) is { } read
-            ? follower!.AuthenticateAsync(read.Version, text, http.RequestAborted)
+            ? follower!.AuthenticateAsync(read.Keys, text, http.RequestAborted)
             : ValueTask.FromResult(engine.Authenticate(text));
 
     public ValueTask<Tenant?> GetTenantAsync(HttpContext http, string id) =>
@@ -27,6 +28,10 @@ internal sealed class NodeReads(MeshEngine engine, FollowerReads? follower = nul
 
     public ValueTask<MeshResult<TaskPage>> ListTasksAsync(HttpContext http, TaskQuery query, CancellationToken cancellationToken) =>
         Follower(http) is not null ? follower!.ListTasksAsync(query, cancellationToken) : engine.ListTasksAsync(query, cancellationToken);
+
+    /// <summary>On a request a follower answers itself, the answer to an agent read; null on the node that runs the engine, which reads its memory.</summary>
+    public async ValueTask<FollowerAnswer?> AgentsOnFollowerAsync(HttpContext http) =>
+        Follower(http) is { } read ? await follower!.ReadAgentsAsync(read.Agents, http) : null;
 
     private FollowerRead? Follower(HttpContext http) => follower is null ? null : http.Features.Get<FollowerRead>();
 }
