@@ -27,7 +27,6 @@ public sealed partial class FinishedTaskCache : IDisposable
     private readonly HybridCacheEntryOptions _readOptions;
     private readonly HybridCacheEntryOptions _sharedOptions;
     private readonly HybridCacheEntryOptions _localOptions;
-    private readonly HybridCacheEntryOptions _peekOptions;
     private readonly ConcurrentDictionary<Guid, Revival> _revived = new();
     private readonly ConcurrentDictionary<string, string[]> _tags = new(StringComparer.Ordinal);
     private readonly TagList _kind;
@@ -59,12 +58,6 @@ public sealed partial class FinishedTaskCache : IDisposable
             Expiration = options.Expiration,
             LocalCacheExpiration = options.LocalExpiration,
             Flags = HybridCacheEntryFlags.DisableDistributedCacheWrite,
-        };
-        _peekOptions = new HybridCacheEntryOptions
-        {
-            Expiration = options.Expiration,
-            LocalCacheExpiration = options.LocalExpiration,
-            Flags = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite,
         };
         Counters = new CacheCounters(meterFactory);
         _kind = Counters.Kind(Kind);
@@ -116,9 +109,10 @@ public sealed partial class FinishedTaskCache : IDisposable
     }
 
     /// <summary>
-    /// The task as a node that does not run the engine (a cluster follower) may answer it: from the cache only in a
-    /// status no operation leaves, otherwise from <paramref name="store"/>, which has every acknowledged change. Such a
-    /// node never learns of a retry, so it caches nothing a retry could change. Null when the task does not exist in this tenant.
+    /// The task as a node that does not run the engine (a cluster follower) may answer it: from the cache (memory, then
+    /// Redis, whose hits are kept in memory too) only in a status no operation leaves, otherwise from
+    /// <paramref name="store"/>, which has every acknowledged change. Such a node never learns of a retry, so it caches
+    /// nothing a retry could change. Null when the task does not exist in this tenant.
     /// </summary>
     public async ValueTask<MeshTask?> GetFinalOrStoredAsync(IMeshStore store, string tenant, Guid id, CancellationToken cancellationToken)
     {
@@ -127,18 +121,24 @@ public sealed partial class FinishedTaskCache : IDisposable
         MeshTask task;
         try
         {
-            task = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadAsync(ct), _peekOptions, Tags(tenant), cancellationToken);
+            // Memory is written with what Redis or the store gives in a final status; anything else leaves as an exception.
+            task = await _cache.GetOrCreateAsync(key, lookup, static (l, ct) => l.LoadFinalAsync(ct), _readOptions, Tags(tenant), cancellationToken);
         }
         catch (TaskNotStoredException)
         {
             Counters.Miss(_kind);
             return null;
         }
+        catch (TaskNotFinalException notFinal)
+        {
+            Counters.Miss(_kind);
+            return notFinal.Task;
+        }
 
         Counters.Read(_kind, fromStore: lookup.Loaded);
-        if (lookup.Loaded && IsFinal(task.Status))
+        if (lookup.Loaded && IsShared)
         {
-            await _cache.SetAsync(key, task, IsShared ? _sharedOptions : _localOptions, Tags(tenant), cancellationToken);
+            await _cache.SetAsync(key, task, _sharedOptions, Tags(tenant), cancellationToken);
         }
 
         return task;
@@ -246,12 +246,24 @@ public sealed partial class FinishedTaskCache : IDisposable
             Loaded = true;
             return await store.GetTaskAsync(tenant, id, cancellationToken) ?? throw new TaskNotStoredException();
         }
+
+        public async ValueTask<MeshTask> LoadFinalAsync(CancellationToken cancellationToken)
+        {
+            var task = await LoadAsync(cancellationToken);
+            return IsFinal(task.Status) ? task : throw new TaskNotFinalException(task);
+        }
     }
 
     private readonly record struct Revival(long Version, long At);
 
     /// <summary>The store has no such task in this tenant; thrown out of the cache's factory so that nothing is cached.</summary>
     private sealed class TaskNotStoredException : Exception;
+
+    /// <summary>The store's task is in a status an operation may leave; thrown out of the cache's factory so that it is not cached.</summary>
+    private sealed class TaskNotFinalException(MeshTask task) : Exception
+    {
+        public MeshTask Task { get; } = task;
+    }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Read cache warmed with {Tasks} finished tasks of {Tenants} tenants in {Milliseconds} ms")]
     private static partial void LogWarmed(ILogger logger, int tasks, int tenants, double milliseconds);
