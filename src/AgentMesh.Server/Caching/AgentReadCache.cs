@@ -10,7 +10,7 @@ namespace AgentMesh.Server.Caching;
 /// <summary>
 /// Agent reads (<c>GET …/agents/{id}</c>, <c>GET …/agents</c>) as a cluster follower answers them. An agent's view is
 /// mostly live state that only the leader's engine holds (connection, tasks in flight, counters, heartbeat), so a miss
-/// asks the leader — with the caller's credential, so the leader authenticates, limits and audits that read too — and
+/// asks the leader — with the caller's credential, so the leader authenticates and rate-limits that read too — and
 /// the answer is kept in the node's <see cref="HybridCache"/> (memory, and Redis shared by every follower) for
 /// <see cref="CacheOptions.AgentExpiration"/>; concurrent misses of one entry ask the leader once. Entries are filed under
 /// the directory version the follower read for the request (<c>agent:{version}:{path and query}</c>): the leader
@@ -138,7 +138,8 @@ internal sealed class AgentReadCache
 
 /// <summary>
 /// A follower's answer to a read it asked the leader for, as it keeps and repeats it: status, body and the headers that
-/// describe them, and when the follower asked — or its own 503 when it could not ask. A 200 with an ETag the request's <c>If-None-Match</c> names is answered 304.
+/// describe them, and when the follower asked — or its own 503 when it could not ask. A 200 with an ETag the request's
+/// <c>If-None-Match</c> names is answered 304.
 /// </summary>
 [System.ComponentModel.ImmutableObject(true)]
 internal sealed record FollowerAnswer(int Status, string? ContentType, string? ETag, string? RetryAfter, byte[] Body, DateTimeOffset AskedAt) : IResult
