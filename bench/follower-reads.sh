@@ -3,7 +3,8 @@
 # /v1/tenants/{tenant}/tasks/{id}`) through the leader and through the follower (which answers it itself), twice each in
 # turn, an agent (`GET /v1/tenants/{tenant}/agents/{id}`) the same way (the follower answers from the leader's answer it
 # keeps for AgentMesh:Cache:AgentExpiration), then the task through the follower with Redis stopped (it forwards to the
-# leader); requests/s, latency, and each node's CPU time per measured request from /proc. Load: bench/read-load.cs, CONCURRENCY loops for SECONDS after a warm-up as long.
+# leader); requests/s, latency, and each node's CPU time per measured request from /proc. Load: bench/read-load.cs,
+# CONCURRENCY loops for SECONDS after a warm-up as long.
 #
 # The nodes run with warnings only in the log and no request rate limits, share one encryption key file and audit keys
 # made with `keys rotate`, and listen on free loopback ports beside a redis-server of their own. A new database is
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if (( $# < 2 )); then
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
     exit 2
 fi
 admin=$1

@@ -169,12 +169,6 @@ public sealed partial class PostgresMeshStore
 
     private MeshTask ReadTask(NpgsqlDataReader reader) => TaskRows.Read(reader, _protector);
 
-    /// <summary>
-    /// Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row, through the
-    /// reads pipeline (timeout, retry of transient failures, breaker). PostgreSQL out of reach, slow past the timeout
-    /// or behind an open breaker is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of
-    /// the node.
-    /// </summary>
     /// <summary>The first row <paramref name="query"/> finds, or null.</summary>
     private async Task<T?> QueryOneAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
         where T : class
@@ -183,6 +177,12 @@ public sealed partial class PostgresMeshStore
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <summary>
+    /// Runs one statement in a transaction confined to <paramref name="tenant"/> and reads every row, through the
+    /// reads pipeline (timeout, retry of transient failures, breaker). PostgreSQL out of reach, slow past the timeout
+    /// or behind an open breaker is a <see cref="StoreUnavailableException"/> (the API answers 503), not a failure of
+    /// the node.
+    /// </summary>
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string tenant, NpgsqlBatchCommand query, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         try

@@ -6,7 +6,7 @@ namespace AgentMesh.Caching;
 
 /// <summary>
 /// The read caches' hit and miss counters (<c>agentmesh.cache.hits</c>, <c>agentmesh.cache.misses</c>), one pair for
-/// every cache of the node, told apart by the tag <c>kind</c> (<c>task</c>, <c>key</c>, <c>tenant</c>).
+/// every cache of the node, told apart by the tag <c>kind</c> (<c>task</c>, <c>key</c>, <c>tenant</c>, <c>agent</c>).
 /// </summary>
 public sealed class CacheCounters : IDisposable
 {
@@ -31,7 +31,7 @@ public sealed class CacheCounters : IDisposable
         return tags;
     }
 
-    /// <summary>Counts one read of <paramref name="kind"/>: a miss when it went to the store, otherwise a hit.</summary>
+    /// <summary>Counts one read of <paramref name="kind"/>: a miss when it went to the store (or, for agents, the leader), otherwise a hit.</summary>
     public void Read(in TagList kind, bool fromStore) => (fromStore ? _misses : _hits).Add(1, kind);
 
     public void Miss(in TagList kind) => _misses.Add(1, kind);

@@ -7,8 +7,9 @@ namespace AgentMesh.Redis.Caching;
 
 /// <summary>
 /// The cluster directory's version in Redis (key <c>{prefix}directory</c>): the leader writes a new one after every key
-/// revocation and every agent registration or change, before acknowledging it, always with an expiry (the end of the leader's lease); followers read it on every
-/// request they answer themselves and trust only cache entries made under the version they read. A follower that
+/// revocation and every agent registration or change, before acknowledging it, always with an expiry (the end of the
+/// leader's lease); followers read it on every request they answer themselves and trust only cache entries made under
+/// the version they read. A follower that
 /// cannot read it (no key, Redis down, breaker open) does not answer from its cache at all. Calls go through the
 /// node's <see cref="Dependencies.Redis"/> pipeline and never throw for Redis's sake.
 /// </summary>

@@ -55,7 +55,8 @@ internal static class NodeCache
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         if (shared && ClusterServices.IsCluster(builder.Configuration))
         {
-            // Followers answer reads themselves, keys and tenants through the cache under the leader's directory version.
+            // Followers answer reads themselves: keys, tenants and the leader's agent answers through the cache, under the
+            // leader's directory version.
             hybrid.AddSerializer(new DirectoryEntrySerializer<ApiKeyRecord>(DirectoryCacheJsonContext.Default.ApiKeyRecord))
                 .AddSerializer(new DirectoryEntrySerializer<Tenant>(DirectoryCacheJsonContext.Default.Tenant))
                 .AddSerializer(new DirectoryEntrySerializer<FollowerAnswer>(DirectoryCacheJsonContext.Default.FollowerAnswer));

@@ -11,11 +11,11 @@ namespace AgentMesh.Server.Cluster;
 /// (<see cref="FollowerRead"/>), written when the node starts leading, again after every key revocation and every agent
 /// registration or change before it is acknowledged, and every third of a lease to keep it from expiring. Each write
 /// expires at an absolute time a lease after it was sent, and is sent only while this node surely holds the lease, so
-/// neither a late write nor a deposed leader can bring back a version followers trusted. When Redis does not take a new version, a revocation is
-/// acknowledged only once every version a follower may still read has expired (at most a lease after the last write
-/// sent), an agent change once no cached answer from before it may be used (<see cref="AgentChangedAsync"/>): followers
-/// that find no version forward to the leader, which never answers from a cache. Clocks of nodes and Redis are taken to
-/// agree within <see cref="Margin"/>.
+/// neither a late write nor a deposed leader can bring back a version followers trusted. When Redis does not take a new
+/// version, a revocation is acknowledged only once every version a follower may still read has expired (at most a lease
+/// after the last write sent), an agent change once no cached answer from before it may be used
+/// (<see cref="AgentChangedAsync"/>): followers that find no version forward to the leader, which never answers from a
+/// cache. Clocks of nodes and Redis are taken to agree within <see cref="Margin"/>.
 /// </summary>
 internal sealed partial class DirectoryVersionPublisher(
     ClusterState state,
@@ -28,11 +28,10 @@ internal sealed partial class DirectoryVersionPublisher(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private long _epoch;
-    // Changes are numbered in the order they were made; _taken is the last one a version Redis took includes.
-    private long _change;
-    private long _taken = -1;
+    // Changes of this epoch so far, by kind; their sum numbers them. _taken: how many a version Redis took includes.
     private long _keys;
     private long _agents;
+    private long _taken = -1;
     private DateTimeOffset _sentUntil;
     private Task? _refresh;
     private int _disposed;
@@ -49,10 +48,9 @@ internal sealed partial class DirectoryVersionPublisher(
         try
         {
             _epoch = epoch;
-            _change = 0;
-            _taken = -1;
             _keys = 0;
             _agents = 0;
+            _taken = -1;
             _sentUntil = time.GetUtcNow() + Lease + Margin;
             await TryWriteAsync();
         }
@@ -83,7 +81,6 @@ internal sealed partial class DirectoryVersionPublisher(
         try
         {
             // Every version sent so far predates the change; the new one may go out late, it only costs a miss.
-            mine = ++_change;
             if (agent)
             {
                 _agents++;
@@ -93,6 +90,7 @@ internal sealed partial class DirectoryVersionPublisher(
                 _keys++;
             }
 
+            mine = _keys + _agents;
             staleUntil = waitAtMost is { } most && time.GetUtcNow() + most < _sentUntil ? time.GetUtcNow() + most : _sentUntil;
             if (await TryWriteAsync())
             {
@@ -127,7 +125,7 @@ internal sealed partial class DirectoryVersionPublisher(
         }
     }
 
-    // Registered as itself and as the engine's revocation listener, so disposed twice.
+    // Registered as itself and as the engine's change listener, so disposed twice.
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -168,7 +166,7 @@ internal sealed partial class DirectoryVersionPublisher(
             return false;
         }
 
-        _taken = _change;
+        _taken = _keys + _agents;
         return true;
     }
 
