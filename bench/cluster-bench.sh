@@ -14,17 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if (( $# < 2 )); then
-    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
-    exit 2
-fi
-admin=$1
-node_cs=$2
-tasks=${3:-50000}
-cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
-dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
-
 source bench/cluster-nodes.sh
+tasks=${3:-50000}
 for n in 1 2 3; do
     start_node "bench-node$n"
 done

@@ -1,8 +1,19 @@
-# Sourced by the cluster benchmarks (bench/cluster-bench.sh, bench/follower-reads.sh): a new database for the run,
+# Sourced by the cluster benchmarks (bench/cluster-bench.sh, bench/follower-reads.sh, bench/pg-ceiling.sh): a new database for the run,
 # owned by the nodes' role (which must not be a superuser: row-level security), one encryption key file and audit keys
 # made with `keys rotate`, and nodes on free loopback ports with the settings of the node `agentmesh bench` starts
 # (warnings only in the log, no request rate limits); the database and every process started are removed at exit.
-# Expects $admin, $node_cs and $cli; sets $work, $database, $pg and $keys, and fills $pids and $ports.
+# Sourced from the repository root with the script's arguments in place, it takes ADMIN and NODE, the first two (or prints
+# the script's header comment as its usage and exits), and builds the CLI; sets $admin, $node_cs, $cli, $work,
+# $database, $pg and $keys, and fills $pids and $ports.
+if (( $# < 2 )); then
+    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
+    exit 2
+fi
+admin=$1
+node_cs=$2
+cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
+dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
+
 work=$(mktemp -d)
 database="agentmesh_bench_$(date +%s)_$$"
 role=$(sed -nE 's/.*(^|;) *(Username|User ID|User Id|UserName) *= *([^;]+).*/\3/Ip' <<< "$node_cs")

@@ -17,19 +17,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if (( $# < 2 )); then
-    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
-    exit 2
-fi
-admin=$1
-node_cs=$2
+source bench/cluster-nodes.sh
 concurrency=${3:-16}
 seconds=${4:-10}
-cli=src/AgentMesh.Cli/bin/Release/net10.0/agentmesh.dll
-dotnet build src/AgentMesh.Cli -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
 dotnet build bench/read-load.cs -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
 
-source bench/cluster-nodes.sh
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no > "$work/redis.log" 2>&1 &
 redis_pid=$!

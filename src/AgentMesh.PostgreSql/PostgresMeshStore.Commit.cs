@@ -74,7 +74,6 @@ public sealed partial class PostgresMeshStore
             batch.BatchCommands.Add(FenceCommand(fence));
         }
 
-
         // The newest snapshot of each task, and whether the call creates it.
         var newest = new Dictionary<Guid, (MeshTask Task, bool Created)>();
         var events = new List<MeshEvent>();
