@@ -4,14 +4,22 @@ namespace AgentMesh.Client.Worker;
 
 internal static partial class WorkerLog
 {
+    /// <summary>
+    /// The exception a retry warning carries. A transient failure — the node out of reach, a 5xx, 408 or 429 — is expected
+    /// while a node restarts or a cluster changes leader: its warning names it in one line (the reason) and carries the stack
+    /// trace only when Debug is on. Any other failure keeps its exception.
+    /// </summary>
+    public static Exception? Trace(ILogger logger, Exception exception, CancellationToken cancellationToken) =>
+        TransientFailure.Is(exception, cancellationToken) && !logger.IsEnabled(LogLevel.Debug) ? null : exception;
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Agent {AgentId} registered in tenant {Tenant} with {Slots} slots")]
     public static partial void Registered(ILogger logger, string agentId, string tenant, int slots);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Agent {AgentId}: registration failed; retrying in {Delay}")]
-    public static partial void RegisterRetrying(ILogger logger, string agentId, TimeSpan delay, Exception exception);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Agent {AgentId}: registration failed ({Reason}); retrying in {Delay}")]
+    public static partial void RegisterRetrying(ILogger logger, string agentId, string reason, TimeSpan delay, Exception? exception);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Agent {AgentId}: poll failed; retrying in {Delay} (attempt {Attempt})")]
-    public static partial void PollRetrying(ILogger logger, string agentId, TimeSpan delay, int attempt, Exception exception);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Agent {AgentId}: poll failed ({Reason}); retrying in {Delay} (attempt {Attempt})")]
+    public static partial void PollRetrying(ILogger logger, string agentId, string reason, TimeSpan delay, int attempt, Exception? exception);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Agent {AgentId} declined task {TaskId}: {Reason}")]
     public static partial void Declined(ILogger logger, string agentId, string taskId, string reason);
@@ -19,14 +27,14 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Agent {AgentId}: handler failed task {TaskId} ({Code}, retryable {Retryable})")]
     public static partial void HandlerFailed(ILogger logger, string agentId, string taskId, string code, bool retryable, Exception exception);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Agent {AgentId}: heartbeat failed")]
-    public static partial void HeartbeatFailed(ILogger logger, string agentId, Exception exception);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Agent {AgentId}: heartbeat failed ({Reason})")]
+    public static partial void HeartbeatFailed(ILogger logger, string agentId, string reason, Exception? exception);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Agent {AgentId}: result for task {TaskId} dropped; the node answered {Status} {Code}")]
     public static partial void ResultDropped(ILogger logger, string agentId, string taskId, int status, string? code);
 
-    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId}: sending {Count} results failed; retrying in {Delay} (attempt {Attempt})")]
-    public static partial void ResultsRetrying(ILogger logger, string agentId, int count, TimeSpan delay, int attempt, Exception exception);
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Agent {AgentId}: sending {Count} results failed ({Reason}); retrying in {Delay} (attempt {Attempt})")]
+    public static partial void ResultsRetrying(ILogger logger, string agentId, int count, string reason, TimeSpan delay, int attempt, Exception? exception);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Error, Message = "Agent {AgentId}: the node refused a batch of {Count} results; they are dropped")]
     public static partial void ResultsRefused(ILogger logger, string agentId, int count, Exception exception);

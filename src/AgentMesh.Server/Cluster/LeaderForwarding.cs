@@ -74,7 +74,8 @@ internal sealed partial class LeaderForwarding(
         }
         catch (HttpRequestException exception)
         {
-            LogLeaderUnreachable(logger, leader, exception);
+            // Expected while the leader restarts or the cluster changes leader: one line, the stack trace only with Debug on.
+            LogLeaderUnreachable(logger, leader, exception.Message, logger.IsEnabled(LogLevel.Debug) ? exception : null);
             await UnavailableAsync(http, "leader_unreachable", "The cluster's leader did not answer; retry shortly.");
             return;
         }
@@ -159,6 +160,6 @@ internal sealed partial class LeaderForwarding(
         return Problems.Make(http, StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(http);
     }
 
-    [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "The leader at {Leader} did not answer a forwarded request")]
-    private static partial void LogLeaderUnreachable(ILogger logger, Uri leader, Exception exception);
+    [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "The leader at {Leader} did not answer a forwarded request ({Reason})")]
+    private static partial void LogLeaderUnreachable(ILogger logger, Uri leader, string reason, Exception? exception);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using AgentMesh.Client.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Client.Tests.Worker;
 
@@ -212,6 +213,53 @@ public class AgentRunnerTests
 
         Assert.Equal("t1", result.TaskId);
         Assert.True(node.Polls >= 3);
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Information, false)]
+    [InlineData(LogLevel.Debug, true)]
+    public async Task RunAsync_NodeOutOfReach_WarnsInOneLineNamingTheReason(LogLevel level, bool withStackTrace)
+    {
+        var node = new FakeNode
+        {
+            Fail = (path, polls) => path.EndsWith("/poll", StringComparison.Ordinal) && polls < 2
+                ? new HttpRequestException("Connection refused (127.0.0.1:5080)")
+                : null,
+        };
+        node.Assign(FakeNode.Assignment("t1"));
+        var logs = new CapturedLogs(level);
+        using var factory = logs.Factory();
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo, loggerFactory: factory);
+
+        await node.NextResultAsync();
+
+        var warnings = logs.Entries.Where(e => e.EventId == 102).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w =>
+        {
+            Assert.Equal(LogLevel.Warning, w.Level);
+            Assert.Contains("poll failed (Connection refused (127.0.0.1:5080)); retrying in", w.Message, StringComparison.Ordinal);
+            Assert.Equal(withStackTrace, w.Exception is HttpRequestException);
+        });
+    }
+
+    [Fact]
+    public async Task RunAsync_PollFailsUnexpectedly_WarningKeepsTheException()
+    {
+        var node = new FakeNode
+        {
+            Fail = (path, polls) => path.EndsWith("/poll", StringComparison.Ordinal) && polls < 1 ? new InvalidOperationException("broken answer") : null,
+        };
+        node.Assign(FakeNode.Assignment("t1"));
+        var logs = new CapturedLogs(LogLevel.Information);
+        using var factory = logs.Factory();
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo, loggerFactory: factory);
+
+        await node.NextResultAsync();
+
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 102);
+        Assert.Contains("poll failed (broken answer)", warning.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(warning.Exception);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using AgentMesh.Client.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Client.Tests.Worker;
 
@@ -18,12 +19,16 @@ internal sealed class RunningAgent : IAsyncDisposable
     public Task Run { get; }
 
     public static RunningAgent Start(
-        FakeNode node, IAgentHandler handler, Action<AgentDefinition>? define = null, AgentRunnerOptions? options = null)
+        FakeNode node,
+        IAgentHandler handler,
+        Action<AgentDefinition>? define = null,
+        AgentRunnerOptions? options = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var definition = new AgentDefinition { Id = "agent-1", MaxConcurrency = 2 };
         definition.Capabilities.Add(new Capability("echo", 4));
         define?.Invoke(definition);
-        return new RunningAgent(new AgentRunner(node.Client(), "acme", definition, handler, options));
+        return new RunningAgent(new AgentRunner(node.Client(), "acme", definition, handler, options, loggerFactory));
     }
 
     public void RequestStop() => _stop.Cancel();
