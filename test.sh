@@ -39,7 +39,7 @@ for proj in tests/*.Tests/*.csproj; do
   dll="$(dirname "$proj")/bin/Release/net10.0/$name.dll"
   log="$results/$name.log"
   echo "== $name"
-  dotnet "$dll" -noColor -parallel collections ${TEST_FILTER:+$TEST_FILTER} 2>&1 | tee "$log" | grep -E '\[FAIL\]|Total:|^\s+(Assert|Expected|Actual|at AgentMesh)' || true
+  dotnet "$dll" -noColor -parallel collections ${TEST_FILTER:+$TEST_FILTER} 2>&1 | tee "$log" | grep -E '\[FAIL\]|Total:' || true
   line=$(grep -E "^\s*$name\s+Total:" "$log" | tail -n 1)
   if [ -z "$line" ]; then
     echo "test.sh: $name printed no summary (crashed?)" >&2
@@ -54,7 +54,11 @@ for proj in tests/*.Tests/*.csproj; do
   passed=$((passed + t - f - s - n))
   failed=$((failed + f + e))
   skipped=$((skipped + s + n))
-  if [ "$f" -ne 0 ] || [ "$e" -ne 0 ]; then status=1; fi
+  if [ "$f" -ne 0 ] || [ "$e" -ne 0 ]; then
+    status=1
+    # Each failure as xunit printed it: the message, then the first frames of its stack.
+    grep -A 25 '\[FAIL\]' "$log" >&2 || true
+  fi
 done
 rm -rf "$results"
 

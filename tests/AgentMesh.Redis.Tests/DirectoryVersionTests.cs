@@ -36,7 +36,7 @@ public sealed class DirectoryVersionTests
     public async Task Leading_WritesTheEpochsVersion_AndEveryRevocationAndAgentChangeANewOneBeforeItReturns()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var buckets = await Buckets.ConnectAsync(redis, _prefix);
+        await using var buckets = await ConnectAsync(redis);
         var state = HeldLease();
         var versions = new RedisDirectoryVersion(buckets.Connection, buckets.Pipelines, TimeProvider.System, NullLogger<RedisDirectoryVersion>.Instance);
         await using var publisher = Publisher(state, versions);
@@ -59,7 +59,7 @@ public sealed class DirectoryVersionTests
     public async Task LeaseNoLongerHeld_NothingIsWritten_AndARevocationReturnsOnlyOnceTheLastVersionHasExpired()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var buckets = await Buckets.ConnectAsync(redis, _prefix);
+        await using var buckets = await ConnectAsync(redis);
         var state = HeldLease();
         var versions = new RedisDirectoryVersion(buckets.Connection, buckets.Pipelines, TimeProvider.System, NullLogger<RedisDirectoryVersion>.Instance);
         await using var publisher = Publisher(state, versions);
@@ -78,7 +78,7 @@ public sealed class DirectoryVersionTests
     public async Task VersionNotTaken_AnAgentChangeWaitsOnlyUntilAnswersCachedBeforeItAreTooOld_ARevocationUntilTheVersionExpired()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var buckets = await Buckets.ConnectAsync(redis, _prefix);
+        await using var buckets = await ConnectAsync(redis);
         var state = HeldLease();
         var versions = new RedisDirectoryVersion(buckets.Connection, buckets.Pipelines, TimeProvider.System, NullLogger<RedisDirectoryVersion>.Instance);
         await using var publisher = Publisher(state, versions, lease: TimeSpan.FromSeconds(6));
@@ -117,6 +117,11 @@ public sealed class DirectoryVersionTests
         await publisher.KeyRevokedAsync(Key, TestContext.Current.CancellationToken);
         Assert.Equal("5.2.0", await versions.ReadAsync(TestContext.Current.CancellationToken));
     }
+
+    // These tests are about what the publisher waits for, not Redis's latency: a slow Redis call on a loaded machine must
+    // not stand in for a failed one (the default timeout is 100 ms).
+    private Task<Buckets> ConnectAsync(RedisServer redis) =>
+        Buckets.ConnectAsync(redis, _prefix, static o => o.Timeout = TimeSpan.FromSeconds(2));
 
     private static ClusterState HeldLease()
     {
