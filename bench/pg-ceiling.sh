@@ -24,9 +24,10 @@ batch=${3:-100}
 seconds=${4:-15}
 dotnet "$cli" migrate --store postgres --postgres "$pg" "${keys[@]}" > "$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 
-# The node's Npgsql connection string as libpq keywords, for pgbench.
+# The node's Npgsql connection string as libpq keywords for pgbench, each value quoted (a password may hold spaces).
 libpq=$(tr ';' '\n' <<< "$pg" | awk -F= '
-    { key = tolower($1); gsub(/ /, "", key); value = substr($0, index($0, "=") + 1) }
+    { key = tolower($1); gsub(/ /, "", key); value = substr($0, index($0, "=") + 1)
+      gsub(/\\/, "\\\\\\\\", value); gsub(/\047/, "\\\047", value); value = "\047" value "\047" }
     key == "host" || key == "server" { print "host=" value }
     key == "port" { print "port=" value }
     key == "username" || key == "userid" || key == "user" { print "user=" value }

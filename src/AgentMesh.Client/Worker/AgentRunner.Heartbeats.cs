@@ -64,7 +64,7 @@ public sealed partial class AgentRunner
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The next tick tries again; a poll also keeps the agent connected.
-            WorkerLog.HeartbeatFailed(_logger, _agentId, exception.Message, WorkerLog.Trace(_logger, exception, cancellationToken));
+            WorkerLog.HeartbeatFailed(_logger, _agentId, exception.Message, WorkerLog.Attached(_logger, exception, cancellationToken));
             return;
         }
 

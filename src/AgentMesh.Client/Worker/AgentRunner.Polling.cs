@@ -41,7 +41,7 @@ public sealed partial class AgentRunner
                 {
                     failures++;
                     var delay = Backoff.Delay(failures);
-                    WorkerLog.PollRetrying(_logger, _agentId, exception.Message, delay, failures, WorkerLog.Trace(_logger, exception, cancellationToken));
+                    WorkerLog.PollRetrying(_logger, _agentId, exception.Message, delay, failures, WorkerLog.Attached(_logger, exception, cancellationToken));
                     await Task.Delay(delay, _time, cancellationToken);
                     continue;
                 }

@@ -51,7 +51,7 @@ public sealed partial class AgentRunner
             catch (Exception exception) when (TransientFailure.Is(exception, cancellationToken))
             {
                 var delay = Backoff.Delay(attempt);
-                WorkerLog.ResultsRetrying(_logger, _agentId, results.Length, exception.Message, delay, attempt, WorkerLog.Trace(_logger, exception, cancellationToken));
+                WorkerLog.ResultsRetrying(_logger, _agentId, results.Length, exception.Message, delay, attempt, WorkerLog.Attached(_logger, exception, cancellationToken));
                 await Task.Delay(delay, _time, cancellationToken);
             }
             catch (AgentMeshApiException exception)

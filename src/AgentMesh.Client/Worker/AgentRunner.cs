@@ -175,7 +175,7 @@ public sealed partial class AgentRunner
             catch (Exception exception) when (TransientFailure.Is(exception, cancellationToken))
             {
                 var delay = Backoff.Delay(attempt);
-                WorkerLog.RegisterRetrying(_logger, _agentId, exception.Message, delay, WorkerLog.Trace(_logger, exception, cancellationToken));
+                WorkerLog.RegisterRetrying(_logger, _agentId, exception.Message, delay, WorkerLog.Attached(_logger, exception, cancellationToken));
                 await Task.Delay(delay, _time, cancellationToken);
             }
         }

@@ -9,7 +9,7 @@ internal static partial class WorkerLog
     /// while a node restarts or a cluster changes leader: its warning names it in one line (the reason) and carries the stack
     /// trace only when Debug is on. Any other failure keeps its exception.
     /// </summary>
-    public static Exception? Trace(ILogger logger, Exception exception, CancellationToken cancellationToken) =>
+    public static Exception? Attached(ILogger logger, Exception exception, CancellationToken cancellationToken) =>
         TransientFailure.Is(exception, cancellationToken) && !logger.IsEnabled(LogLevel.Debug) ? null : exception;
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Agent {AgentId} registered in tenant {Tenant} with {Slots} slots")]
