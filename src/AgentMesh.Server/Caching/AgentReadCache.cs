@@ -68,7 +68,8 @@ internal sealed class AgentReadCache
                 return answer;
             }
 
-            var problem = Problems.Make(http, StatusCodes.Status503ServiceUnavailable, notKept.Code!, notKept.Detail!).ProblemDetails;
+            var (code, detail) = notKept.Problem!.Value;
+            var problem = Problems.Make(http, StatusCodes.Status503ServiceUnavailable, code, detail).ProblemDetails;
             return new FollowerAnswer(
                 problem.Status!.Value, "application/problem+json", null, "1", JsonSerializer.SerializeToUtf8Bytes(problem, ServerJsonContext.Default.ProblemDetails), _time.GetUtcNow());
         }
@@ -82,7 +83,7 @@ internal sealed class AgentReadCache
         {
             Fetched = true;
             var answer = await owner.AskLeaderAsync(http, cancellationToken);
-            return answer.Status == StatusCodes.Status200OK ? answer : throw new NotKeptException(answer, null, null);
+            return answer.Status == StatusCodes.Status200OK ? answer : throw new NotKeptException(answer, null);
         }
     }
 
@@ -91,17 +92,12 @@ internal sealed class AgentReadCache
         var askedAt = _time.GetUtcNow();
         if (_state.LeaderUrl is not { } leader)
         {
-            throw new NotKeptException(null, "no_leader", "No node of the cluster leads at the moment; retry shortly.");
+            throw new NotKeptException(null, LeaderForwarding.NoLeader);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(leader, http.Request.PathBase + http.Request.Path + http.Request.QueryString));
         request.Headers.TryAddWithoutValidation("Authorization", (IEnumerable<string?>)http.Request.Headers.Authorization);
-        request.Headers.TryAddWithoutValidation(LeaderForwarding.ForwardedHeader, _state.NodeId);
-        request.Headers.TryAddWithoutValidation(RequestPipeline.RequestIdHeader, http.TraceIdentifier);
-        if (http.Connection.RemoteIpAddress is { } remote)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
-        }
+        LeaderForwarding.MarkForwarded(request, http, _state.NodeId);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
@@ -118,7 +114,7 @@ internal sealed class AgentReadCache
         }
         catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new NotKeptException(null, "leader_unreachable", "The cluster's leader did not answer; retry shortly.");
+            throw new NotKeptException(null, LeaderForwarding.LeaderUnreachable);
         }
     }
 
@@ -126,13 +122,11 @@ internal sealed class AgentReadCache
     /// Thrown out of the cache's factory so that nothing is cached: the leader's answer other than a 200, passed on; or,
     /// when the leader could not be asked, the code and detail of the 503 this node answers.
     /// </summary>
-    private sealed class NotKeptException(FollowerAnswer? answer, string? code, string? detail) : Exception
+    private sealed class NotKeptException(FollowerAnswer? answer, (string Code, string Detail)? problem) : Exception
     {
         public FollowerAnswer? Answer { get; } = answer;
 
-        public string? Code { get; } = code;
-
-        public string? Detail { get; } = detail;
+        public (string Code, string Detail)? Problem { get; } = problem;
     }
 }
 

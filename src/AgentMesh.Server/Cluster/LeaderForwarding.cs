@@ -19,6 +19,12 @@ internal sealed partial class LeaderForwarding(
 {
     public const string ClientName = "agentmesh-cluster";
     public const string ForwardedHeader = "X-AgentMesh-Forwarded-By";
+
+    /// <summary>The 503 a follower answers when no node leads.</summary>
+    internal static readonly (string Code, string Detail) NoLeader = ("no_leader", "No node of the cluster leads at the moment; retry shortly.");
+
+    /// <summary>The 503 a follower answers when the leader did not answer it.</summary>
+    internal static readonly (string Code, string Detail) LeaderUnreachable = ("leader_unreachable", "The cluster's leader did not answer; retry shortly.");
     public const string NodeHeader = "X-AgentMesh-Node";
 
     // Hop-by-hop headers (RFC 9110 §7.6.1) and Host are the connection's own, never passed on.
@@ -61,7 +67,7 @@ internal sealed partial class LeaderForwarding(
 
         if (state.LeaderUrl is not { } leader || http.Request.Headers.ContainsKey(ForwardedHeader))
         {
-            await UnavailableAsync(http, "no_leader", "No node of the cluster leads at the moment; retry shortly.");
+            await UnavailableAsync(http, NoLeader);
             return;
         }
 
@@ -76,7 +82,7 @@ internal sealed partial class LeaderForwarding(
         {
             // Expected while the leader restarts or the cluster changes leader: one line, the stack trace only with Debug on.
             LogLeaderUnreachable(logger, leader, exception.Message, logger.IsEnabled(LogLevel.Debug) ? exception : null);
-            await UnavailableAsync(http, "leader_unreachable", "The cluster's leader did not answer; retry shortly.");
+            await UnavailableAsync(http, LeaderUnreachable);
             return;
         }
 
@@ -112,15 +118,20 @@ internal sealed partial class LeaderForwarding(
             }
         }
 
-        request.Headers.TryAddWithoutValidation(ForwardedHeader, state.NodeId);
+        MarkForwarded(request, http, state.NodeId);
+        return request;
+    }
+
+    /// <summary>Marks a request this node sends the leader on a caller's behalf: the node that sent it, the caller's request id and address.</summary>
+    internal static void MarkForwarded(HttpRequestMessage request, HttpContext http, string nodeId)
+    {
+        request.Headers.TryAddWithoutValidation(ForwardedHeader, nodeId);
         request.Headers.Remove(RequestPipeline.RequestIdHeader);
         request.Headers.TryAddWithoutValidation(RequestPipeline.RequestIdHeader, http.TraceIdentifier);
         if (http.Connection.RemoteIpAddress is { } remote)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
         }
-
-        return request;
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
@@ -153,11 +164,11 @@ internal sealed partial class LeaderForwarding(
         }
     }
 
-    private Task UnavailableAsync(HttpContext http, string code, string detail)
+    private Task UnavailableAsync(HttpContext http, (string Code, string Detail) problem)
     {
         http.Response.Headers[NodeHeader] = state.NodeId;
         http.Response.Headers.RetryAfter = "1";
-        return Problems.Make(http, StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(http);
+        return Problems.Make(http, StatusCodes.Status503ServiceUnavailable, problem.Code, problem.Detail).ExecuteAsync(http);
     }
 
     [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "The leader at {Leader} did not answer a forwarded request ({Reason})")]
