@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Three cluster nodes on one PostgreSQL database, measured as docs/benchmarks.md reports them: a burn-down and the
-# latency at 1,000 tasks/s, each with `agentmesh bench --url` against the leader and against a follower, with every
-# node's CPU time per task read from /proc.
+# latency at 1,000 tasks/s, each with `agentmesh bench --url` against the leader and against a follower, with the CPU
+# time per task of every process on the path: the leader and a follower (read from /proc), the bench with its agent
+# process, and PostgreSQL's processes when the database runs on this machine.
 #
 # The nodes run with the settings of the node `agentmesh bench` starts (warnings only in the log, no request rate
 # limits: the bench's agents share one key), share one encryption key file and audit keys made with `keys rotate`, and
@@ -30,22 +31,50 @@ ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
-# run NAME PORT [bench options]: one bench against PORT; prints its figures and the leader's and the follower's CPU per task.
+# The same for every PostgreSQL process of this machine (none when the database runs elsewhere). The nodes keep their
+# connections open through a run, so the backends that serve them live from its start to its end.
+pg_ticks() {
+    local pid total=0
+    for pid in $(pgrep -x postgres || true); do
+        total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2> /dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
+# CPU seconds (user + system) of this shell's finished children — the bench and, through it, its agent process — into
+# the variable named $1. `times` runs in this shell, not in a subshell, whose children would be its own.
+children_seconds() {
+    times > "$work/times"
+    printf -v "$1" '%s' "$(awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } print s }' "$work/times")"
+}
+
+# run NAME PORT [bench options]: one bench against PORT; prints its figures and the CPU per task of each process on the path.
 run() {
     local name=$1 port=$2
     shift 2
-    local lead_before follow_before result
+    local lead_before follow_before pg_before bench_before bench_after result
     lead_before=$(ticks "${pids[0]}")
     follow_before=$(ticks "${pids[1]}")
+    pg_before=$(pg_ticks)
+    children_seconds bench_before
     result=$(dotnet "$cli" bench --url "http://127.0.0.1:$port" --key "$key" "$@" --json | tail -n 1)
-    python3 - "$name" "$result" "$(( $(ticks "${pids[0]}") - lead_before ))" "$(( $(ticks "${pids[1]}") - follow_before ))" "$(getconf CLK_TCK)" << 'PY'
+    children_seconds bench_after
+    python3 - "$name" "$result" "$(( $(ticks "${pids[0]}") - lead_before ))" "$(( $(ticks "${pids[1]}") - follow_before ))" \
+        "$(( $(pg_ticks) - pg_before ))" "$bench_before" "$bench_after" "$(getconf CLK_TCK)" << 'PY'
 import json, sys
-name, result, lead, follow, hz = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-ran = result["tasks"] + result["warmup"]  # the CPU was spent on the unmeasured warm-up too
+name, result = sys.argv[1], json.loads(sys.argv[2])
+lead, follow, pg = (int(a) for a in sys.argv[3:6])
+bench = float(sys.argv[7]) - float(sys.argv[6])
+hz = int(sys.argv[8])
+# The CPU was spent on the unmeasured warm-up too, and the bench's and its agent process's on starting up and compiling.
+ran = result["tasks"] + result["warmup"]
 latency = result["latencyMs"]
 us = lambda ticks: ticks * 1_000_000 / hz / ran
+total = us(lead) + us(follow) + bench * 1_000_000 / ran + us(pg)
 print(f"{name}: {result['tasksPerSecond']:,.0f} tasks/s, submit→start p50 {latency['p50']:.1f} ms, p99 {latency['p99']:.1f} ms; "
-      f"CPU per task (warm-up included): leader {us(lead):.0f} µs, follower {us(follow):.0f} µs")
+      f"CPU per task (warm-up included): leader {us(lead):.0f} µs, follower {us(follow):.0f} µs, "
+      f"bench and agents {bench * 1_000_000 / ran:.0f} µs, PostgreSQL {us(pg):.0f} µs; "
+      f"together {total:.0f} µs")
 PY
 }
 
