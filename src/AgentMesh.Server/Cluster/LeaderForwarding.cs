@@ -19,13 +19,13 @@ internal sealed partial class LeaderForwarding(
 {
     public const string ClientName = "agentmesh-cluster";
     public const string ForwardedHeader = "X-AgentMesh-Forwarded-By";
+    public const string NodeHeader = "X-AgentMesh-Node";
 
     /// <summary>The 503 a follower answers when no node leads.</summary>
     internal static readonly (string Code, string Detail) NoLeader = ("no_leader", "No node of the cluster leads at the moment; retry shortly.");
 
     /// <summary>The 503 a follower answers when the leader did not answer it.</summary>
     internal static readonly (string Code, string Detail) LeaderUnreachable = ("leader_unreachable", "The cluster's leader did not answer; retry shortly.");
-    public const string NodeHeader = "X-AgentMesh-Node";
 
     // Hop-by-hop headers (RFC 9110 §7.6.1) and Host are the connection's own, never passed on.
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
