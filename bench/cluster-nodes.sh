@@ -1,4 +1,4 @@
-# Sourced by the cluster benchmarks (bench/cluster-bench.sh, bench/follower-reads.sh, bench/pg-ceiling.sh): a new database for the run,
+# Sourced by the cluster benchmarks (bench/cluster-bench.sh, bench/follower-reads.sh, bench/pg-ceiling.sh, bench/failover.sh): a new database for the run,
 # owned by the nodes' role (which must not be a superuser: row-level security), one encryption key file and audit keys
 # made with `keys rotate`, and nodes on free loopback ports with the settings of the node `agentmesh bench` starts
 # (warnings only in the log, no request rate limits); the database and every process started are removed at exit.

@@ -34,7 +34,8 @@ public sealed class AgentMeshApiException : Exception
         string? title,
         string? detail,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? errors,
-        string? requestId)
+        string? requestId,
+        TimeSpan? retryAfter = null)
         : base(Describe(statusCode, code, title, detail))
     {
         StatusCode = statusCode;
@@ -43,6 +44,7 @@ public sealed class AgentMeshApiException : Exception
         Detail = detail;
         Errors = errors ?? NoErrors;
         RequestId = requestId;
+        RetryAfter = retryAfter;
     }
 
     /// <summary>The HTTP status of the answer.</summary>
@@ -62,6 +64,12 @@ public sealed class AgentMeshApiException : Exception
 
     /// <summary>The node's request id, to find the request in its logs.</summary>
     public string? RequestId { get; }
+
+    /// <summary>
+    /// How long the node asked the caller to wait before trying again (its <c>Retry-After</c> header, sent with
+    /// <c>429</c> and <c>503</c>); <see langword="null"/> when it did not say. The SDK's own retries wait this long.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; }
 
     private static string Describe(HttpStatusCode statusCode, string? code, string? title, string? detail)
     {

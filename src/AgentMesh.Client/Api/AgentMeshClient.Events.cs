@@ -92,7 +92,7 @@ public sealed partial class AgentMeshClient
             }
 
             failures++;
-            var delay = Backoff.Delay(failures);
+            var delay = Backoff.Delay(failures, failure);
             ClientLog.StreamReconnecting(_logger, path, delay, failures, failure);
             await Task.Delay(delay, _timeProvider, cancellationToken);
         }

@@ -4,8 +4,11 @@ namespace AgentMesh.Client;
 
 /// <summary>
 /// Sends every request to the current node of a cluster's list and moves on to the next one when that node
-/// cannot be reached or answers 502/503/504, so the caller's next attempt (its own retry with backoff) goes
-/// elsewhere. Requests are built against the first address; this handler rebases them.
+/// cannot be reached or answers 502/503/504. A request that could not even connect (nothing of it reached the
+/// node, so sending it again cannot do anything twice) goes at once to the next node, and so on once round the
+/// list; any other failure is returned to the caller, whose next attempt (its own retry, with backoff or the
+/// node's <c>Retry-After</c>) goes to the next node. Requests are built against the first address; this
+/// handler rebases them.
 /// </summary>
 internal sealed class NodeFailoverHandler : DelegatingHandler
 {
@@ -22,27 +25,34 @@ internal sealed class NodeFailoverHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var index = Volatile.Read(ref _current);
         var target = request.RequestUri!.AbsoluteUri;
-        if (index != 0 && target.StartsWith(_nodes[0], StringComparison.Ordinal))
+        var rest = target.StartsWith(_nodes[0], StringComparison.Ordinal) ? target[_nodes[0].Length..] : null;
+        for (var tried = 1; ; tried++)
         {
-            request.RequestUri = new Uri(_nodes[index] + target[_nodes[0].Length..]);
-        }
-
-        try
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+            var index = Volatile.Read(ref _current);
+            if (rest is not null)
             {
-                MoveOn(index);
+                request.RequestUri = new Uri(_nodes[index] + rest);
             }
 
-            return response;
-        }
-        catch (HttpRequestException)
-        {
-            MoveOn(index);
-            throw;
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                if (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+                {
+                    MoveOn(index);
+                }
+
+                return response;
+            }
+            catch (HttpRequestException exception)
+            {
+                MoveOn(index);
+                if (rest is null || exception.HttpRequestError != HttpRequestError.ConnectionError || tried >= _nodes.Length)
+                {
+                    throw;
+                }
+            }
         }
     }
 

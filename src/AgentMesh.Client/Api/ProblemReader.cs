@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace AgentMesh.Client;
@@ -12,10 +13,18 @@ internal static class ProblemReader
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var headerRequestId = response.Headers.TryGetValues("X-Request-Id", out var values) ? values.FirstOrDefault() : null;
-        return Parse(response.StatusCode, body, headerRequestId);
+        return Parse(response.StatusCode, body, headerRequestId, RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
     }
 
-    public static AgentMeshApiException Parse(HttpStatusCode status, string body, string? headerRequestId)
+    /// <summary>The wait a <c>Retry-After</c> header asks for: its seconds, or the time until its date (never negative).</summary>
+    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
+
+    public static AgentMeshApiException Parse(HttpStatusCode status, string body, string? headerRequestId, TimeSpan? retryAfter = null)
     {
         try
         {
@@ -29,7 +38,8 @@ internal static class ProblemReader
                     String(root, "title"),
                     String(root, "detail"),
                     Errors(root),
-                    String(root, "requestId") ?? headerRequestId);
+                    String(root, "requestId") ?? headerRequestId,
+                    retryAfter);
             }
         }
         catch (JsonException)
@@ -38,7 +48,7 @@ internal static class ProblemReader
         }
 
         var detail = string.IsNullOrWhiteSpace(body) ? null : body.Length > MaxDetailLength ? body[..MaxDetailLength] : body;
-        return new AgentMeshApiException(status, code: null, title: null, detail, errors: null, headerRequestId);
+        return new AgentMeshApiException(status, code: null, title: null, detail, errors: null, headerRequestId, retryAfter);
     }
 
     private static string? String(JsonElement root, string name) =>

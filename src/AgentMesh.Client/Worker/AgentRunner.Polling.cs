@@ -40,7 +40,7 @@ public sealed partial class AgentRunner
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     failures++;
-                    var delay = Backoff.Delay(failures);
+                    var delay = Backoff.Delay(failures, exception);
                     WorkerLog.PollRetrying(_logger, _agentId, exception.Message, delay, failures, WorkerLog.Attached(_logger, exception, cancellationToken));
                     await Task.Delay(delay, _time, cancellationToken);
                     continue;

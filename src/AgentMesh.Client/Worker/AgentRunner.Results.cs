@@ -50,7 +50,7 @@ public sealed partial class AgentRunner
             }
             catch (Exception exception) when (TransientFailure.Is(exception, cancellationToken))
             {
-                var delay = Backoff.Delay(attempt);
+                var delay = Backoff.Delay(attempt, exception);
                 WorkerLog.ResultsRetrying(_logger, _agentId, results.Length, exception.Message, delay, attempt, WorkerLog.Attached(_logger, exception, cancellationToken));
                 await Task.Delay(delay, _time, cancellationToken);
             }

@@ -174,7 +174,7 @@ public sealed partial class AgentRunner
             }
             catch (Exception exception) when (TransientFailure.Is(exception, cancellationToken))
             {
-                var delay = Backoff.Delay(attempt);
+                var delay = Backoff.Delay(attempt, exception);
                 WorkerLog.RegisterRetrying(_logger, _agentId, exception.Message, delay, WorkerLog.Attached(_logger, exception, cancellationToken));
                 await Task.Delay(delay, _time, cancellationToken);
             }

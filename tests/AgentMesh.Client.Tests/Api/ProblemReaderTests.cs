@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using static AgentMesh.Client.Tests.Api.StubHttp;
 
@@ -42,6 +43,44 @@ public class ProblemReaderTests
         Assert.Equal(HttpStatusCode.NotFound, exception.StatusCode);
         Assert.Equal("task_not_found", exception.Code);
         Assert.Empty(exception.Errors);
+    }
+
+    [Fact]
+    public async Task GetTaskAsync_ServiceUnavailableWithRetryAfterSeconds_ExceptionCarriesTheWait()
+    {
+        var http = new StubHttp((_, _) =>
+        {
+            var answer = Json(HttpStatusCode.ServiceUnavailable, """{"status":503,"code":"leader_unreachable"}""");
+            answer.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+            return answer;
+        });
+        using var client = http.Client();
+
+        var exception = await Assert.ThrowsAsync<AgentMeshApiException>(() => client.GetTaskAsync("acme", "019a", TestContext.Current.CancellationToken));
+
+        Assert.Equal("leader_unreachable", exception.Code);
+        Assert.Equal(TimeSpan.FromSeconds(1), exception.RetryAfter);
+    }
+
+    [Fact]
+    public async Task GetTaskAsync_ErrorWithoutRetryAfter_ExceptionHasNoWait()
+    {
+        var http = new StubHttp((_, _) => Json(HttpStatusCode.ServiceUnavailable, "not a problem document"));
+        using var client = http.Client();
+
+        var exception = await Assert.ThrowsAsync<AgentMeshApiException>(() => client.GetTaskAsync("acme", "019a", TestContext.Current.CancellationToken));
+
+        Assert.Null(exception.RetryAfter);
+    }
+
+    [Fact]
+    public void RetryAfter_Date_IsTheTimeUntilIt_AndNeverNegative()
+    {
+        var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), ProblemReader.RetryAfter(new RetryConditionHeaderValue(now.AddSeconds(30)), now));
+        Assert.Equal(TimeSpan.Zero, ProblemReader.RetryAfter(new RetryConditionHeaderValue(now.AddSeconds(-30)), now));
+        Assert.Null(ProblemReader.RetryAfter(null, now));
     }
 
     [Fact]

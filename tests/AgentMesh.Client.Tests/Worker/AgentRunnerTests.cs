@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using AgentMesh.Client.Worker;
 using Microsoft.Extensions.Logging;
@@ -213,6 +216,32 @@ public class AgentRunnerTests
 
         Assert.Equal("t1", result.TaskId);
         Assert.True(node.Polls >= 3);
+    }
+
+    [Fact]
+    public async Task RunAsync_NodeAnswersServiceUnavailableWithRetryAfter_EachRetryWaitsThatLong_NotAGrowingBackoff()
+    {
+        var node = new FakeNode
+        {
+            PollRefusal = polls => polls < 3
+                ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
+                {
+                    Content = new StringContent("""{"status":503,"code":"no_leader","detail":"The cluster has no leader at the moment; retry shortly."}""", Encoding.UTF8, "application/problem+json"),
+                    Headers = { RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(1)) },
+                }
+                : null,
+        };
+        node.Assign(FakeNode.Assignment("t1"));
+        var logs = new CapturedLogs(LogLevel.Information);
+        using var factory = logs.Factory();
+        await using var agent = RunningAgent.Start(node, DelegateHandler.Echo, loggerFactory: factory);
+
+        await node.NextResultAsync();
+
+        // Full-jitter backoff would wait a random time below 200 ms, 400 ms and 800 ms; the node asked for a second.
+        var delays = logs.Entries.Where(e => e.EventId == 102).Select(e => RetryDelay(e.Message)).ToList();
+        Assert.Equal(3, delays.Count);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.2)));
     }
 
     [Theory]
@@ -439,6 +468,14 @@ public class AgentRunnerTests
         var exception = Assert.Throws<ArgumentException>(() => new AgentRunner(node.Client(), "acme", definition, DelegateHandler.Echo));
 
         Assert.Contains("capability", exception.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The delay of a "retrying in {Delay}" log line.</summary>
+    private static TimeSpan RetryDelay(string message)
+    {
+        const string Marker = "retrying in ";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length;
+        return TimeSpan.Parse(message[start..message.IndexOf(' ', start)], CultureInfo.InvariantCulture);
     }
 
     private static void InterlockedMax(ref int target, int value)

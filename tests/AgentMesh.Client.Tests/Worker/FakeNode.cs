@@ -35,6 +35,9 @@ internal sealed class FakeNode : HttpMessageHandler
     /// <summary>Status the node answers for a progress report; 200 by default.</summary>
     public HttpStatusCode ProgressStatus { get; set; } = HttpStatusCode.OK;
 
+    /// <summary>An answer to give a poll instead of polling (a 503 with <c>Retry-After</c>, say), given the poll count before it.</summary>
+    public Func<int, HttpResponseMessage?> PollRefusal { get; set; } = _ => null;
+
     /// <summary>An exception to throw instead of answering, given the path and the poll count so far.</summary>
     public Func<string, int, Exception?> Fail { get; set; } = (_, _) => null;
 
@@ -89,7 +92,11 @@ internal sealed class FakeNode : HttpMessageHandler
 
         if (path.EndsWith("/poll", StringComparison.Ordinal))
         {
-            Interlocked.Increment(ref _polls);
+            if (PollRefusal(Interlocked.Increment(ref _polls) - 1) is { } refusal)
+            {
+                return refusal;
+            }
+
             return Answer(HttpStatusCode.OK, JsonSerializer.Serialize(await PollAsync(JsonSerializer.Deserialize(body, Json.PollBody)!, cancellationToken), Json.PollResponse));
         }
 
