@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace AgentMesh.EndToEnd.Tests;
 
@@ -28,6 +31,81 @@ public class BenchCommandTests
         // 200 tasks submitted at 400/s take at least half a second, so the rate held the submitter back.
         Assert.True((double)result["seconds"]! >= 0.45, result.ToJsonString());
         AssertLatency(result);
+    }
+
+    [Fact]
+    public async Task BenchKilled_ItsAgentProcessStopsToo()
+    {
+        using var bench = Processes.Start(Processes.CliDll, ["bench", "--tasks", "100000", "--rate", "100", "--warmup", "0", "--agents", "1", "--concurrency", "4"]);
+        var agents = await AgentProcessAsync(bench);
+
+        bench.Process.Kill(entireProcessTree: false);
+
+        await AssertExitsAsync(agents, bench);
+    }
+
+    [Fact]
+    public async Task NodeGoneMidRun_BenchFails_AndLeavesNoAgentProcessBehind()
+    {
+        var data = Directory.CreateTempSubdirectory("agentmesh-bench-node-");
+        try
+        {
+            var url = $"http://127.0.0.1:{Processes.FreePort()}";
+            using var node = Processes.Start(Processes.CliDll, ["serve", "--data", data.FullName, "--urls", url]);
+            await node.WaitForLineAsync("AgentMesh node listening", TimeSpan.FromMinutes(1));
+            using var bench = Processes.Start(Processes.CliDll, ["bench", "--url", url, "--data", data.FullName, "--tasks", "100000", "--rate", "100", "--warmup", "0", "--agents", "1", "--concurrency", "4"]);
+            var agents = await AgentProcessAsync(bench);
+
+            node.Kill();
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await bench.Process.WaitForExitAsync(timeout.Token);
+            Assert.NotEqual(0, bench.Process.ExitCode);
+            await AssertExitsAsync(agents, bench);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The id of the agent process the bench started, from its "agents: … in process N" line.</summary>
+    private static async Task<int> AgentProcessAsync(ChildProcess bench)
+    {
+        await bench.WaitForLineAsync("slots in process ", TimeSpan.FromMinutes(1));
+        var agents = int.Parse(Regex.Match(bench.Output, @"slots in process (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(IsRunning(agents), $"the agent process {agents} should be running:\n{bench.Output}");
+        return agents;
+    }
+
+    private static async Task AssertExitsAsync(int pid, ChildProcess bench)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (IsRunning(pid) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        if (IsRunning(pid))
+        {
+            Process.GetProcessById(pid).Kill();
+            Assert.Fail($"the agent process {pid} was still running 20 s after its bench had gone. Bench output:\n{bench.Output}");
+        }
+    }
+
+    /// <summary>Whether the process exists and is not a zombie (no longer running, waiting to be reaped).</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static void AssertLatency(JsonNode result)

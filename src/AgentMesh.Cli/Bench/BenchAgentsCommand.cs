@@ -12,6 +12,8 @@ namespace AgentMesh.Cli.Bench;
 /// agents with no-op handlers; each handler start records submit→start latency from the task's input
 /// (<c>t</c>, a <see cref="Stopwatch"/> timestamp: the system-wide monotonic clock, comparable across
 /// processes on one machine). After the expected number of tasks it drains, writes the samples and exits.
+/// Its standard input is a pipe from the bench that started it: when that closes (the bench ended or was killed
+/// before the run did), the agents stop and the process exits with 1, instead of polling on for nobody.
 /// </summary>
 internal static class BenchAgentsCommand
 {
@@ -31,6 +33,8 @@ internal static class BenchAgentsCommand
         {
             var handler = new NoOpHandler(result.GetValue(expect));
             using var client = AgentMeshClient.Create(new Uri(result.GetValue(url)!), result.GetValue(key)!);
+            using var benchGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            CancelWhenInputCloses(benchGone);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var options = new AgentRunnerOptions { PollWaitSeconds = 20, ShutdownTimeout = TimeSpan.FromSeconds(30) };
             options.Autonomy.Enabled = false;
@@ -42,7 +46,17 @@ internal static class BenchAgentsCommand
             }).ToList();
             var running = runners.Select(r => r.RunAsync(stop.Token)).ToList();
             await Console.Out.WriteLineAsync("ready");
-            await handler.AllStarted.WaitAsync(cancellationToken);
+            try
+            {
+                await handler.AllStarted.WaitAsync(benchGone.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("bench-agents: the bench that started these agents has gone; stopping.");
+                await stop.CancelAsync();
+                await Task.WhenAll(running);
+                return 1;
+            }
 
             // Let the last results leave before draining: the runners flush on stop, this just avoids racing them.
             while (runners.Any(static r => r.InFlight > 0) && !cancellationToken.IsCancellationRequested)
@@ -56,6 +70,39 @@ internal static class BenchAgentsCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Reads standard input on a thread of its own (reads of it block) and cancels once it reaches its end.</summary>
+    private static void CancelWhenInputCloses(CancellationTokenSource source)
+    {
+        var input = Console.OpenStandardInput();
+        var reader = new Thread(() =>
+        {
+            var buffer = new byte[256];
+            try
+            {
+                while (input.Read(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            try
+            {
+                source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended first.
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "bench-agents stdin",
+        };
+        reader.Start();
     }
 
     private sealed class NoOpHandler(int expected) : IAgentHandler

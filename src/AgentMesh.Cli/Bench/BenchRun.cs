@@ -17,6 +17,7 @@ internal static class BenchRun
     {
         var scratch = Directory.CreateTempSubdirectory("agentmesh-bench-");
         Microsoft.AspNetCore.Builder.WebApplication? node = null;
+        Process? agents = null;
         try
         {
             if (target is null)
@@ -63,7 +64,7 @@ internal static class BenchRun
             var tenant = "bench-" + Guid.NewGuid().ToString("N")[..8];
             await client.CreateTenantAsync(new TenantCreation { Id = tenant, Name = "benchmark" }, cancellationToken);
             var samplesFile = Path.Combine(scratch.FullName, "latency.txt");
-            using var agents = StartAgents(target, tenant, settings, samplesFile);
+            agents = StartAgents(target, tenant, settings, samplesFile);
             await WaitForLineAsync(agents, "ready", cancellationToken);
             Say(settings, $"agents: {settings.Agents} × {settings.Concurrency} slots in process {agents.Id}; submitting {settings.Tasks} tasks {(settings.Rate is { } r ? $"at {r}/s" : "at once")}");
 
@@ -89,6 +90,21 @@ internal static class BenchRun
         }
         finally
         {
+            // A run that failed (the node went away, say) does not leave its agents working for nobody.
+            if (agents is not null)
+            {
+                try
+                {
+                    agents.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It had exited already.
+                }
+
+                agents.Dispose();
+            }
+
             if (node is not null)
             {
                 await node.StopAsync(CancellationToken.None);
@@ -139,22 +155,31 @@ internal static class BenchRun
         }
     }
 
+    /// <summary>One task a request, at the rate; the first submission that fails ends the run with its exception.</summary>
     private static async Task SubmitAtRateAsync(AgentMeshClient client, string tenant, int total, int perSecond, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(256);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sends = new List<Task>(total);
         var origin = Stopwatch.GetTimestamp();
-        for (var i = 0; i < total; i++)
+        try
         {
-            var due = TimeSpan.FromSeconds((double)i / perSecond);
-            var wait = due - Stopwatch.GetElapsedTime(origin);
-            if (wait > TimeSpan.FromMilliseconds(1))
+            for (var i = 0; i < total; i++)
             {
-                await Task.Delay(wait, cancellationToken);
-            }
+                var due = TimeSpan.FromSeconds((double)i / perSecond);
+                var wait = due - Stopwatch.GetElapsedTime(origin);
+                if (wait > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(wait, failed.Token);
+                }
 
-            await gate.WaitAsync(cancellationToken);
-            sends.Add(SendOneAsync());
+                await gate.WaitAsync(failed.Token);
+                sends.Add(SendOneAsync());
+            }
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A submission failed: stop submitting; awaiting the sends below throws its exception.
         }
 
         await Task.WhenAll(sends);
@@ -164,6 +189,11 @@ internal static class BenchRun
             try
             {
                 await client.SubmitTaskAsync(tenant, Submission(Stopwatch.GetTimestamp()), cancellationToken);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
             }
             finally
             {
@@ -210,7 +240,8 @@ internal static class BenchRun
 
     private static Process StartAgents(NodeConnection target, string tenant, BenchSettings settings, string samplesFile)
     {
-        var info = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
+        // Standard input is a pipe from this process: the agents stop when it closes, even if this process is killed.
+        var info = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         var self = Environment.ProcessPath!;
         info.FileName = self;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
