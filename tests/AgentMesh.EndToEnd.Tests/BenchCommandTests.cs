@@ -38,10 +38,16 @@ public class BenchCommandTests
     {
         using var bench = Processes.Start(Processes.CliDll, ["bench", "--tasks", "100000", "--rate", "100", "--warmup", "0", "--agents", "1", "--concurrency", "4"]);
         var agents = await AgentProcessAsync(bench);
+        var scratch = Regex.Match(bench.Output, @"\(embedded SQLite, [^)]*data ([^)]+)\)").Groups[1].Value;
 
         bench.Process.Kill(entireProcessTree: false);
 
         await AssertExitsAsync(agents, bench);
+        if (scratch.Length > 0 && Directory.Exists(scratch))
+        {
+            // A killed bench cannot remove its node's data folder.
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     [Fact]
@@ -60,7 +66,15 @@ public class BenchCommandTests
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await bench.Process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await bench.Process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"bench went on for 30 s after its node was gone. Output so far:\n{bench.Output}");
+            }
+
             Assert.NotEqual(0, bench.Process.ExitCode);
             await AssertExitsAsync(agents, bench);
         }
