@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using AgentMesh.Cli.Connection;
 using AgentMesh.Client;
 using AgentMesh.Client.Worker;
 
@@ -32,7 +33,8 @@ internal static class BenchAgentsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var handler = new NoOpHandler(result.GetValue(expect));
-            using var client = AgentMeshClient.Create(new Uri(result.GetValue(url)!), result.GetValue(key)!);
+            var nodes = NodeConnection.ParseNodes(result.GetValue(url)!);
+            using var client = new NodeConnection(nodes[0], result.GetValue(key)) { Nodes = nodes }.CreateClient();
             using var benchGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             CancelWhenInputCloses(benchGone);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

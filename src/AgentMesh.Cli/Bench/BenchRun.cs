@@ -251,7 +251,7 @@ internal static class BenchRun
 
         foreach (var argument in new[]
         {
-            "bench-agents", "--url", target.Url.ToString(), "--key", target.Key ?? string.Empty, "--tenant", tenant,
+            "bench-agents", "--url", target.UrlList, "--key", target.Key ?? string.Empty, "--tenant", tenant,
             "--agents", settings.Agents.ToString(CultureInfo.InvariantCulture), "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
             "--expect", (settings.Warmup + settings.Tasks).ToString(CultureInfo.InvariantCulture),
             "--skip", settings.Warmup.ToString(CultureInfo.InvariantCulture), "--out", samplesFile,

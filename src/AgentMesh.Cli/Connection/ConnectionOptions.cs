@@ -7,7 +7,7 @@ internal sealed class ConnectionOptions
 {
     public Option<string?> Url { get; } = new("--url")
     {
-        Description = "Node address. Default: AGENTMESH_URL, then <data>/node.url, then http://127.0.0.1:5080.",
+        Description = "Node address; for a cluster, several separated by commas (tried in turn). Default: AGENTMESH_URL, then <data>/node.url, then http://127.0.0.1:5080.",
         Recursive = true,
     };
 

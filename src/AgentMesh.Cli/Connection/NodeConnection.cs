@@ -5,11 +5,16 @@ namespace AgentMesh.Cli.Connection;
 /// <summary>
 /// Where the node is and which key to use: <c>--url</c>/<c>--key</c>, then <c>AGENTMESH_URL</c>/<c>AGENTMESH_API_KEY</c>,
 /// then the files a local node writes to its data folder (<c>node.url</c>, <c>admin.key</c>), then the default address.
+/// The URL may list a cluster's nodes separated by commas: requests go to the first, and to the next when one
+/// cannot be reached or answers 502/503/504.
 /// </summary>
 internal sealed record NodeConnection(Uri Url, string? Key)
 {
     public const string UrlFile = "node.url";
     public const string KeyFile = "admin.key";
+
+    /// <summary>Every node of the list, <see cref="Url"/> first.</summary>
+    public IReadOnlyList<Uri> Nodes { get; init; } = [Url];
 
     /// <summary>Where <see cref="Url"/> came from, for error messages: <c>--url</c>, <c>AGENTMESH_URL</c>, a file, or the default.</summary>
     public string UrlSource { get; init; } = "--url";
@@ -27,13 +32,33 @@ internal sealed record NodeConnection(Uri Url, string? Key)
             : Environment.GetEnvironmentVariable("AGENTMESH_API_KEY") is { Length: > 0 } keyFromEnvironment ? (keyFromEnvironment, "AGENTMESH_API_KEY")
             : ReadFile(dataPath, KeyFile) is { } keyFromFile ? (keyFromFile, Path.Combine(dataPath, KeyFile))
             : ((string?)null, "nowhere (no --key, AGENTMESH_API_KEY or " + Path.Combine(dataPath, KeyFile) + ")");
-        return new NodeConnection(new Uri(resolvedUrl), resolvedKey) { UrlSource = urlSource, KeySource = keySource };
+        var nodes = ParseNodes(resolvedUrl);
+        return new NodeConnection(nodes[0], resolvedKey) { Nodes = nodes, UrlSource = urlSource, KeySource = keySource };
     }
+
+    /// <summary>One address, or several separated by commas; each must be an absolute URI (else <see cref="UriFormatException"/>).</summary>
+    public static IReadOnlyList<Uri> ParseNodes(string urls)
+    {
+        var parts = urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 0 ? [new Uri(urls.Trim())] : [.. parts.Select(static p => new Uri(p))];
+    }
+
+    /// <summary>The nodes as <c>--url</c> takes them.</summary>
+    public string UrlList => string.Join(',', Nodes.Select(static n => n.AbsoluteUri.TrimEnd('/')));
 
     /// <summary>How the URL and key were found, for people reading an error.</summary>
     public string Describe() => $"URL from {UrlSource}; key from {KeySource}";
 
-    public AgentMeshClient CreateClient() => AgentMeshClient.Create(Url, Key ?? string.Empty);
+    public AgentMeshClient CreateClient()
+    {
+        var options = new AgentMeshClientOptions { BaseAddress = Url, ApiKey = Key ?? string.Empty };
+        foreach (var node in Nodes.Skip(1))
+        {
+            options.FallbackAddresses.Add(node);
+        }
+
+        return AgentMeshClient.Create(options);
+    }
 
     private static string? ReadFile(string dataPath, string name)
     {

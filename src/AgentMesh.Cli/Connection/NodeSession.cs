@@ -12,7 +12,13 @@ internal sealed class NodeSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
-        Recorder = new ResponseRecorder { InnerHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) } };
+        HttpMessageHandler transport = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        if (connection.Nodes.Count > 1)
+        {
+            transport = new NodeFailoverHandler(connection.Nodes) { InnerHandler = transport };
+        }
+
+        Recorder = new ResponseRecorder { InnerHandler = transport };
         var address = connection.Url.AbsoluteUri;
         _http = new HttpClient(Recorder, disposeHandler: true)
         {

@@ -3,20 +3,30 @@ using System.Net;
 namespace AgentMesh.Client;
 
 /// <summary>
-/// Sends every request to the current node of a cluster's list and moves on to the next one when that node
+/// For a cluster: sends every request to the current node of a list and moves on to the next one when that node
 /// cannot be reached or answers 502/503/504. A request that could not even connect (nothing of it reached the
 /// node, so sending it again cannot do anything twice) goes at once to the next node, and so on once round the
 /// list; any other failure is returned to the caller, whose next attempt (its own retry, with backoff or the
 /// node's <c>Retry-After</c>) goes to the next node. Requests are built against the first address; this
-/// handler rebases them.
+/// handler rebases them. <see cref="AgentMeshClient.Create(AgentMeshClientOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/>
+/// and the worker add it when <see cref="AgentMeshClientOptions.FallbackAddresses"/> is set; put it in a handler
+/// chain of your own when you build the <see cref="HttpClient"/> yourself (its base address the first node).
 /// </summary>
-internal sealed class NodeFailoverHandler : DelegatingHandler
+public sealed class NodeFailoverHandler : DelegatingHandler
 {
     private readonly string[] _nodes;
     private int _current;
 
+    /// <summary>Creates the handler over the nodes, the first of which the requests are addressed to.</summary>
+    /// <param name="nodes">Absolute addresses of the cluster's nodes; at least one.</param>
     public NodeFailoverHandler(IReadOnlyList<Uri> nodes)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count == 0 || nodes.Any(static n => n is null || !n.IsAbsoluteUri))
+        {
+            throw new ArgumentException("At least one node, each an absolute URI.", nameof(nodes));
+        }
+
         _nodes = [.. nodes.Select(static n => n.AbsoluteUri.EndsWith('/') ? n.AbsoluteUri : n.AbsoluteUri + "/")];
     }
 

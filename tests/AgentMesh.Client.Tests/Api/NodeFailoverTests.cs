@@ -104,6 +104,13 @@ public sealed class NodeFailoverTests
     }
 
     [Fact]
+    public void NoNodes_OrARelativeOne_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => new NodeFailoverHandler([]));
+        Assert.Throws<ArgumentException>(() => new NodeFailoverHandler([A, new Uri("/other", UriKind.Relative)]));
+    }
+
+    [Fact]
     public void RelativeFallbackAddress_IsRefused()
     {
         var options = new AgentMeshClientOptions { BaseAddress = A, ApiKey = "amk_x_y" };
