@@ -64,16 +64,16 @@ run() {
 import json, sys
 name, result = sys.argv[1], json.loads(sys.argv[2])
 lead, follow, pg = (int(a) for a in sys.argv[3:6])
-bench = float(sys.argv[7]) - float(sys.argv[6])
 hz = int(sys.argv[8])
 # The CPU was spent on the unmeasured warm-up too, and the bench's and its agent process's on starting up and compiling.
 ran = result["tasks"] + result["warmup"]
 latency = result["latencyMs"]
 us = lambda ticks: ticks * 1_000_000 / hz / ran
-total = us(lead) + us(follow) + bench * 1_000_000 / ran + us(pg)
+bench = (float(sys.argv[7]) - float(sys.argv[6])) * 1_000_000 / ran
+total = us(lead) + us(follow) + bench + us(pg)
 print(f"{name}: {result['tasksPerSecond']:,.0f} tasks/s, submit→start p50 {latency['p50']:.1f} ms, p99 {latency['p99']:.1f} ms; "
       f"CPU per task (warm-up included): leader {us(lead):.0f} µs, follower {us(follow):.0f} µs, "
-      f"bench and agents {bench * 1_000_000 / ran:.0f} µs, PostgreSQL {us(pg):.0f} µs; "
+      f"bench and agents {bench:.0f} µs, PostgreSQL {us(pg):.0f} µs; "
       f"together {total:.0f} µs")
 PY
 }

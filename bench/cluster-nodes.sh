@@ -45,14 +45,22 @@ free_port() {
 # start_node NAME [serve options…]: a node on a free port (audit chain NAME, data and log in $work), added to $pids and
 # $ports once it answers /health/ready.
 start_node() {
-    local name=$1 port ready=""
+    local name=$1 port
     shift
     port=$(free_port)
+    ports+=("$port")
+    serve_node "$name" "$port" "$@"
+}
+
+# serve_node NAME PORT [serve options…]: the node NAME on PORT (again, after it was stopped: same data, log appended),
+# added to $pids; returns once it answers /health/ready, or exits with its log after 30 s.
+serve_node() {
+    local name=$1 port=$2 ready=""
+    shift 2
     dotnet "$cli" serve --store postgres --postgres "$pg" "${keys[@]}" --AgentMesh:Audit:Chain "$name" \
         --data "$work/$name" --urls "http://127.0.0.1:$port" \
-        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false "$@" > "$work/$name.log" 2>&1 &
+        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false "$@" >> "$work/$name.log" 2>&1 &
     pids+=($!)
-    ports+=("$port")
     for _ in $(seq 150); do
         if curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null; then
             ready=yes

@@ -66,14 +66,8 @@ for round in $(seq "$rounds"); do
     printf 'round %d: %s killed; %s leads after %.2f s; a task submitted then succeeded %.2f s later\n' "$round" \
         "${names[$leader]}" "${names[$other]}" "$(bc <<< "$took_over - $killed")" "$(bc <<< "$done_at - $took_over")"
 
-    # The killed node comes back on its address, as a follower.
-    dotnet "$cli" serve --store postgres --postgres "$pg" "${keys[@]}" --AgentMesh:Audit:Chain "${names[$leader]}" \
-        --data "$work/${names[$leader]}" --urls "${urls[$leader]}" \
-        --Logging:LogLevel:Default Warning --AgentMesh:RateLimits:Enabled false >> "$work/${names[$leader]}.log" 2>&1 &
-    node_pids[$leader]=$!
-    pids+=($!)
-    until curl -sf "${urls[$leader]}/health/ready" | grep -q '"cluster":"following'; do
-        sleep 0.2
-    done
+    # The killed node comes back on its address; the other node holds the lease, so it follows.
+    serve_node "${names[$leader]}" "${ports[$leader]}"
+    node_pids[$leader]=${pids[-1]}
     leader=$other
 done

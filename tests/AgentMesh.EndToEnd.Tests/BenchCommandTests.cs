@@ -64,23 +64,31 @@ public class BenchCommandTests
 
             node.Kill();
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            try
-            {
-                await bench.Process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-            {
-                Assert.Fail($"bench went on for 30 s after its node was gone. Output so far:\n{bench.Output}");
-            }
-
+            await WaitForExitAsync(bench, TimeSpan.FromSeconds(30), "bench went on for 30 s after its node was gone");
             Assert.NotEqual(0, bench.Process.ExitCode);
             await AssertExitsAsync(agents, bench);
         }
         finally
         {
             data.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the process has exited and its redirected output has been read to the end; fails with
+    /// <paramref name="failure"/> and the output so far when that takes longer than <paramref name="within"/>.
+    /// </summary>
+    private static async Task WaitForExitAsync(ChildProcess process, TimeSpan within, string failure)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(within);
+        try
+        {
+            await process.Process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"{failure}. Output so far:\n{process.Output}");
         }
     }
 
@@ -132,18 +140,7 @@ public class BenchCommandTests
     private static async Task<JsonNode> BenchAsync(params string[] arguments)
     {
         using var bench = Processes.Start(Processes.CliDll, ["bench", .. arguments, "--json"]);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            // Returns once the process has exited and its redirected output has been read to the end.
-            await bench.Process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            Assert.Fail($"bench did not finish within 2 minutes. Output so far:\n{bench.Output}");
-        }
-
+        await WaitForExitAsync(bench, TimeSpan.FromMinutes(2), "bench did not finish within 2 minutes");
         Assert.True(bench.Process.ExitCode == 0, $"bench exited {bench.Process.ExitCode}:\n{bench.Output}");
         var report = bench.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault(static line => line.StartsWith("{\"tasks\":", StringComparison.Ordinal));

@@ -33,8 +33,7 @@ internal static class BenchAgentsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var handler = new NoOpHandler(result.GetValue(expect));
-            var nodes = NodeConnection.ParseNodes(result.GetValue(url)!);
-            using var client = new NodeConnection(nodes[0], result.GetValue(key)) { Nodes = nodes }.CreateClient();
+            using var client = new NodeConnection(NodeConnection.ParseNodes(result.GetValue(url)!), result.GetValue(key)).CreateClient();
             using var benchGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             CancelWhenInputCloses(benchGone);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

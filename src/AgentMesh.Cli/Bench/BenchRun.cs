@@ -54,7 +54,7 @@ internal static class BenchRun
                     return 2;
                 }
 
-                target = new NodeConnection(new Uri(address), key);
+                target = new NodeConnection([new Uri(address)], key);
                 Say(settings, settings.Store == StoreKind.Postgres
                     ? $"node: {address} (PostgreSQL, data {scratch.FullName})"
                     : $"node: {address} (embedded SQLite, synchronous={settings.Synchronous}, data {scratch.FullName})");
@@ -251,7 +251,7 @@ internal static class BenchRun
 
         foreach (var argument in new[]
         {
-            "bench-agents", "--url", target.UrlList, "--key", target.Key ?? string.Empty, "--tenant", tenant,
+            "bench-agents", "--url", target.Addresses(), "--key", target.Key ?? string.Empty, "--tenant", tenant,
             "--agents", settings.Agents.ToString(CultureInfo.InvariantCulture), "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
             "--expect", (settings.Warmup + settings.Tasks).ToString(CultureInfo.InvariantCulture),
             "--skip", settings.Warmup.ToString(CultureInfo.InvariantCulture), "--out", samplesFile,

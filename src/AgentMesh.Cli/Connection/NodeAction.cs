@@ -100,7 +100,7 @@ internal sealed class NodeAction(ConnectionOptions options, Func<NodeInvocation,
 
     private static Task WriteUnreachableAsync(CommandOutput output, NodeConnection connection, string reason) =>
         output.WriteErrorAsync(
-            $"error: cannot reach the AgentMesh node{(connection.Nodes.Count > 1 ? "s" : "")} at {connection.UrlList.Replace(",", ", ", StringComparison.Ordinal)}: {reason}{Environment.NewLine}" +
+            $"error: cannot reach the AgentMesh node{(connection.Nodes.Count > 1 ? "s" : "")} at {connection.Addresses(", ")}: {reason}{Environment.NewLine}" +
             $"  ({connection.Describe()}; start one with 'agentmesh serve', or pass --url)");
 
     private static string Reason(HttpRequestException exception) =>

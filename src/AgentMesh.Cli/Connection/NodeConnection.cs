@@ -8,13 +8,15 @@ namespace AgentMesh.Cli.Connection;
 /// The URL may list a cluster's nodes separated by commas: requests go to the first, and to the next when one
 /// cannot be reached or answers 502/503/504.
 /// </summary>
-internal sealed record NodeConnection(Uri Url, string? Key)
+/// <param name="Nodes">The node, or a cluster's nodes in the order they are tried; at least one.</param>
+/// <param name="Key">The API key, if one was found.</param>
+internal sealed record NodeConnection(IReadOnlyList<Uri> Nodes, string? Key)
 {
     public const string UrlFile = "node.url";
     public const string KeyFile = "admin.key";
 
-    /// <summary>Every node of the list, <see cref="Url"/> first.</summary>
-    public IReadOnlyList<Uri> Nodes { get; init; } = [Url];
+    /// <summary>The node requests are addressed to: the first of <see cref="Nodes"/>.</summary>
+    public Uri Url => Nodes[0];
 
     /// <summary>Where <see cref="Url"/> came from, for error messages: <c>--url</c>, <c>AGENTMESH_URL</c>, a file, or the default.</summary>
     public string UrlSource { get; init; } = "--url";
@@ -32,8 +34,7 @@ internal sealed record NodeConnection(Uri Url, string? Key)
             : Environment.GetEnvironmentVariable("AGENTMESH_API_KEY") is { Length: > 0 } keyFromEnvironment ? (keyFromEnvironment, "AGENTMESH_API_KEY")
             : ReadFile(dataPath, KeyFile) is { } keyFromFile ? (keyFromFile, Path.Combine(dataPath, KeyFile))
             : ((string?)null, "nowhere (no --key, AGENTMESH_API_KEY or " + Path.Combine(dataPath, KeyFile) + ")");
-        var nodes = ParseNodes(resolvedUrl);
-        return new NodeConnection(nodes[0], resolvedKey) { Nodes = nodes, UrlSource = urlSource, KeySource = keySource };
+        return new NodeConnection(ParseNodes(resolvedUrl), resolvedKey) { UrlSource = urlSource, KeySource = keySource };
     }
 
     /// <summary>One address, or several separated by commas; each must be an absolute URI (else <see cref="UriFormatException"/>).</summary>
@@ -43,8 +44,8 @@ internal sealed record NodeConnection(Uri Url, string? Key)
         return parts.Length == 0 ? [new Uri(urls.Trim())] : [.. parts.Select(static p => new Uri(p))];
     }
 
-    /// <summary>The nodes as <c>--url</c> takes them.</summary>
-    public string UrlList => string.Join(',', Nodes.Select(static n => n.AbsoluteUri.TrimEnd('/')));
+    /// <summary>The nodes, without trailing slashes, separated by <paramref name="separator"/> (a comma: as <c>--url</c> takes them).</summary>
+    public string Addresses(string separator = ",") => string.Join(separator, Nodes.Select(static n => n.AbsoluteUri.TrimEnd('/')));
 
     /// <summary>How the URL and key were found, for people reading an error.</summary>
     public string Describe() => $"URL from {UrlSource}; key from {KeySource}";
